@@ -1,0 +1,121 @@
+// Local validation of a spec with the apiserver's semantics, for files that never reach one
+// (`kubetrade backtest -f bot.yaml`, the runtime's RuntimeConfig): default first, then the OpenAPI
+// checks, `x-kubernetes-list-type: set` uniqueness and every CEL rule through its TS predicate.
+import type { TSchema } from 'typebox';
+import Value from 'typebox/value';
+import { type CelValidation, predicateFor } from './cel.ts';
+import { defaultedUnknown } from './defaults.ts';
+import { TradingBotSpecSchema } from './schema.ts';
+
+/** One reason a spec is invalid: the field path (`spec.markets[1]`), the offending value, why. */
+export interface SpecIssue {
+  path: string;
+  value: unknown;
+  message: string;
+}
+
+/**
+ * Validates a user-written spec as the apiserver would (defaults applied first).
+ * Returns the problems, empty when the spec is valid.
+ */
+export function validateSpec(spec: unknown, root = 'spec'): SpecIssue[] {
+  const defaulted = defaultedUnknown(spec);
+  const schemaIssues = openApiIssues(TradingBotSpecSchema, defaulted, root);
+  // Like CEL on the apiserver, rules only make sense on well-typed values.
+  if (schemaIssues.length > 0) return schemaIssues;
+  return ruleIssues(TradingBotSpecSchema, defaulted, root);
+}
+
+/** Formats issues the way the apiserver does: `spec.x: Invalid value: <value>: <why>`. */
+export function formatIssue(issue: SpecIssue): string {
+  const value = JSON.stringify(issue.value) ?? 'undefined';
+  // A whole list as the value would bury the message; the path already points at it.
+  const shown = value.length > MAX_SHOWN_VALUE ? `${value.slice(0, MAX_SHOWN_VALUE)}...` : value;
+  return `${issue.path}: Invalid value: ${shown}: ${issue.message}`;
+}
+
+const MAX_SHOWN_VALUE = 120;
+
+function openApiIssues(schema: TSchema, value: unknown, root: string): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const error of Value.Errors(schema, value)) {
+    const segments = pointerSegments(error.instancePath);
+    if (error.keyword === 'boolean') continue; // the same unknown field is reported by additionalProperties
+    if (error.keyword === 'additionalProperties') {
+      const extra = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
+      for (const key of extra) {
+        const path = [...segments, key];
+        issues.push({ path: fieldPath(root, path), value: valueAt(value, path), message: 'unknown field' });
+      }
+      continue;
+    }
+    issues.push({ path: fieldPath(root, segments), value: valueAt(value, segments), message: error.message });
+  }
+  return issues;
+}
+
+function ruleIssues(schema: TSchema, value: unknown, path: string): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const node = schema as TSchema & {
+    properties?: Record<string, TSchema>;
+    items?: TSchema;
+    'x-kubernetes-list-type'?: string;
+    'x-kubernetes-validations'?: CelValidation[];
+  };
+  if (Array.isArray(value)) {
+    if (node['x-kubernetes-list-type'] === 'set') issues.push(...duplicates(value, path));
+    const items = node.items;
+    if (items) {
+      for (const [i, item] of value.entries()) issues.push(...ruleIssues(items, item, `${path}[${i}]`));
+    }
+  } else if (value !== null && typeof value === 'object' && node.properties) {
+    for (const [key, child] of Object.entries(node.properties)) {
+      const childValue = (value as Record<string, unknown>)[key];
+      if (childValue !== undefined) issues.push(...ruleIssues(child, childValue, `${path}.${key}`));
+    }
+  }
+  for (const validation of node['x-kubernetes-validations'] ?? []) {
+    const holds = predicateFor(validation.rule);
+    if (!holds)
+      throw new Error(`CEL rule without a TS predicate (declare it with cel()): ${validation.rule}`);
+    if (holds(value)) continue;
+    const field = validation.fieldPath ?? '';
+    issues.push({
+      path: path + field,
+      value: valueAt(value, field.split('.').filter(Boolean)),
+      message: validation.message,
+    });
+  }
+  return issues;
+}
+
+function duplicates(items: unknown[], path: string): SpecIssue[] {
+  const seen = new Set<unknown>();
+  const issues: SpecIssue[] = [];
+  items.forEach((item, i) => {
+    if (seen.has(item)) issues.push({ path: `${path}[${i}]`, value: item, message: 'Duplicate value' });
+    seen.add(item);
+  });
+  return issues;
+}
+
+function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+function fieldPath(root: string, segments: string[]): string {
+  return segments.reduce((path, s) => (/^\d+$/.test(s) ? `${path}[${s}]` : `${path}.${s}`), root);
+}
+
+function valueAt(value: unknown, segments: string[]): unknown {
+  let current = value;
+  for (const s of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[s];
+  }
+  return current;
+}
