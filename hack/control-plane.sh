@@ -82,10 +82,11 @@ build_kubernetes() {
     ldflags+=" -X ${pkg}.gitVersion=${K8S_VERSION} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor}"
     ldflags+=" -X ${pkg}.gitTreeState=clean -X ${pkg}.buildDate=1970-01-01T00:00:00Z"
   done
-  (cd "$work/k8s" && GOFLAGS=-mod=mod go get "k8s.io/kubernetes@${K8S_VERSION}" >&2 2>&1 | tail -3 >&2 || true)
+  say "resolving k8s.io/kubernetes@${K8S_VERSION} dependencies"
+  (cd "$work/k8s" && GOFLAGS=-mod=mod go get "k8s.io/kubernetes@${K8S_VERSION}" 2>&1 | grep -v '^go: \(downloading\|added\)' >&2 || true)
   local cmd
   for cmd in kube-apiserver kube-controller-manager kubectl; do
-    say "building ${cmd} ${K8S_VERSION} (the first build takes minutes; progress: go build -v)"
+    say "building ${cmd} ${K8S_VERSION} (the first build takes minutes)"
     local start=$SECONDS
     (cd "$work/k8s" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" \
       -o "$work/out/${cmd}" "k8s.io/kubernetes/cmd/${cmd}") >&2
@@ -110,7 +111,7 @@ EOF
   printf 'module kubetrade.local/etcd\ngo 1.24\n' >"$work/etcd/go.mod"
   say "building etcd ${ETCD_VERSION}"
   local start=$SECONDS
-  (cd "$work/etcd" && GOFLAGS=-mod=mod go get "go.etcd.io/etcd/server/v3@${ETCD_VERSION}" >&2 &&
+  (cd "$work/etcd" && GOFLAGS=-mod=mod go get "go.etcd.io/etcd/server/v3@${ETCD_VERSION}" 2>&1 | grep -v '^go: \(downloading\|added\)' >&2;
     CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$work/out/etcd" .) >&2
   say "built etcd in $((SECONDS - start)) s"
 }
@@ -121,7 +122,7 @@ build_helm() {
   local start=$SECONDS
   mkdir -p "$work/helm"
   printf 'module kubetrade.local/helm\ngo 1.25\n' >"$work/helm/go.mod"
-  (cd "$work/helm" && GOFLAGS=-mod=mod go get "helm.sh/helm/v4@${HELM_VERSION}" >&2 &&
+  (cd "$work/helm" && GOFLAGS=-mod=mod go get "helm.sh/helm/v4@${HELM_VERSION}" 2>&1 | grep -v '^go: \(downloading\|added\)' >&2;
     CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
       -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}" \
       -o "$work/out/helm" helm.sh/helm/v4/cmd/helm) >&2
@@ -162,9 +163,30 @@ cmd_build() {
 
 # --- up / down --------------------------------------------------------------------------------
 
-free_port() {
-  # Ask the kernel for a free loopback port; a port someone else holds is never chosen.
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# pick_port NAME PREFERRED: the preferred port when it is free, else one the kernel hands out.
+# A port someone else holds is never a failure, only another port (said on stderr).
+pick_port() {
+  local name="$1" preferred="${2:-}"
+  python3 - "$name" "$preferred" <<'PY'
+import socket, sys
+name, preferred = sys.argv[1], sys.argv[2]
+def bind(port):
+    s = socket.socket()
+    s.bind(("127.0.0.1", port))
+    got = s.getsockname()[1]
+    s.close()
+    return got
+if preferred:
+    try:
+        print(bind(int(preferred)))
+        sys.exit(0)
+    except OSError:
+        port = bind(0)
+        print(f"[control-plane] port {preferred} for {name} is taken; using {port}", file=sys.stderr)
+        print(port)
+        sys.exit(0)
+print(bind(0))
+PY
 }
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -255,10 +277,10 @@ cmd_up() {
   make_pki
   local pki="${STATE_DIR}/pki"
   local etcd_port etcd_peer api_port cm_port
-  etcd_port=$(free_port)
-  etcd_peer=$(free_port)
-  api_port=$(free_port)
-  cm_port=$(free_port)
+  etcd_port=$(pick_port etcd "${KUBETRADE_ETCD_PORT:-}")
+  etcd_peer=$(pick_port etcd-peer "")
+  api_port=$(pick_port kube-apiserver "${KUBETRADE_APISERVER_PORT:-}")
+  cm_port=$(pick_port kube-controller-manager "")
   rm -rf "${STATE_DIR}/etcd-data"
 
   say "starting etcd on 127.0.0.1:${etcd_port}"

@@ -68,7 +68,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('redisUrl', redisUrl);
 
   return async () => {
-    if (!cpWasRunning && process.env.KUBETRADE_KEEP_CONTROL_PLANE !== '1') runHack('control-plane.sh', 'down');
+    if (!cpWasRunning && process.env.KUBETRADE_KEEP_CONTROL_PLANE !== '1')
+      runHack('control-plane.sh', 'down');
     if (servicesStarted && process.env.KUBETRADE_KEEP_SERVICES !== '1') runHack('services.sh', 'down');
   };
 }
