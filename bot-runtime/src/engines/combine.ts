@@ -1,0 +1,41 @@
+// The enhanced engine of SPEC.md: combines layer 1 (technical) and layer 2 (multi-timeframe).
+//
+//   layer 2 undefined (no data yet)      -> layer 1 alone, unchanged (SPEC "known issue 1")
+//   both HOLD                            -> HOLD
+//   same action (BUY+BUY / SELL+SELL)    -> that action, mean(c1, c2) x agreementBoost (1.2),
+//                                           capped at maxConfidence (0.95)
+//   BUY vs SELL (conflict)               -> the more confident layer's action, its confidence x
+//                                           conflictPenalty (0.6); equal confidences -> HOLD
+//   one layer HOLD, the other a signal   -> the signal at its own confidence (no boost, no
+//                                           penalty): a HOLD is "no opinion", not disagreement
+// The minConfidence gate is applied once, by `decide`, after every layer and ML validation.
+import type { LayerSignal } from '../types.ts';
+import type { CombineConfig } from './config.ts';
+
+export function combineSignals(
+  l1: LayerSignal,
+  l2: LayerSignal | undefined,
+  cfg: CombineConfig,
+): LayerSignal {
+  if (l2 === undefined) return { ...l1, reasons: ['layer 2 has no data: layer 1 alone', ...l1.reasons] };
+  if (l1.action === 'HOLD' && l2.action === 'HOLD')
+    return { action: 'HOLD', confidence: 0, reasons: ['both HOLD'] };
+  if (l1.action === l2.action) {
+    const boosted = Math.min(((l1.confidence + l2.confidence) / 2) * cfg.agreementBoost, cfg.maxConfidence);
+    return { action: l1.action, confidence: boosted, reasons: [`layers agree on ${l1.action}`] };
+  }
+  if (l1.action === 'HOLD' || l2.action === 'HOLD') {
+    const only = l1.action === 'HOLD' ? l2 : l1;
+    const which = l1.action === 'HOLD' ? 'layer 2' : 'layer 1';
+    return { action: only.action, confidence: only.confidence, reasons: [`${which} alone (other HOLD)`] };
+  }
+  if (l1.confidence === l2.confidence) {
+    return { action: 'HOLD', confidence: 0, reasons: ['layers conflict with equal confidence'] };
+  }
+  const stronger = l1.confidence > l2.confidence ? l1 : l2;
+  return {
+    action: stronger.action,
+    confidence: stronger.confidence * cfg.conflictPenalty,
+    reasons: [`layers conflict: ${stronger.action} x ${cfg.conflictPenalty}`],
+  };
+}

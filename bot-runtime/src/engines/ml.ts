@@ -1,0 +1,100 @@
+// The ML layer: a binary classifier served as ONNX that gives p(up) — the probability that the label
+// defined in ../cli/export-features.ts (LABEL) is 1 — for one feature vector (./features.ts).
+//
+//   mlSignal (the ML arm alone):  p >= buyAbove -> BUY at confidence p;
+//                                 p <= sellBelow -> SELL at confidence 1 - p;  otherwise HOLD
+//   mlValidate (SPEC: "confirm or veto, never trade alone"): a BUY is vetoed (-> HOLD) when
+//                                 p < vetoBelow; a SELL is vetoed when p > 1 - vetoBelow; otherwise
+//                                 confirmed unchanged. HOLD passes through. Exactly at the bound
+//                                 confirms.
+import type { LayerSignal } from '../types.ts';
+import type { MlConfig } from './config.ts';
+import { FEATURE_NAMES } from './features.ts';
+import { OnnxModel } from './onnx-model.ts';
+
+/** Where `spec.ml.modelPath` comes from when it is given; the field named in every load error. */
+export const ML_MODEL_FIELD = 'spec.ml.modelPath';
+
+export class MlModel {
+  readonly #onnx: OnnxModel;
+
+  private constructor(onnx: OnnxModel) {
+    this.#onnx = onnx;
+  }
+
+  get path(): string {
+    return this.#onnx.path;
+  }
+
+  /** Throws ModelError MODEL_MISSING / MODEL_INVALID naming `spec.ml.modelPath`. */
+  static async load(path: string | undefined): Promise<MlModel> {
+    // Width 2: [p(label 0), p(label 1)], the layout skl2onnx/onnxmltools emit with zipmap off.
+    const onnx = await OnnxModel.load({
+      field: ML_MODEL_FIELD,
+      path,
+      featureCount: FEATURE_NAMES.length,
+      outputWidth: 2,
+    });
+    return new MlModel(onnx);
+  }
+
+  /** p(up) for one feature vector. */
+  async predict(features: Float32Array): Promise<number> {
+    const out = await this.predictBatch(features);
+    return out[0] ?? Number.NaN;
+  }
+
+  /** p(up) for each of `rows.length / FEATURE_NAMES.length` row-major feature vectors (backtests batch). */
+  async predictBatch(rows: Float32Array): Promise<Float32Array> {
+    const probs = await this.#onnx.run(rows);
+    const up = new Float32Array(probs.length / 2);
+    for (let i = 0; i < up.length; i++) up[i] = probs[2 * i + 1] ?? Number.NaN;
+    return up;
+  }
+
+  close(): Promise<void> {
+    return this.#onnx.close();
+  }
+}
+
+export function mlSignal(pUp: number, cfg: MlConfig): LayerSignal {
+  const p = pUp.toFixed(3);
+  if (pUp >= cfg.buyAbove)
+    return { action: 'BUY', confidence: pUp, reasons: [`ML p(up) ${p} >= ${cfg.buyAbove}`] };
+  if (pUp <= cfg.sellBelow) {
+    return { action: 'SELL', confidence: 1 - pUp, reasons: [`ML p(up) ${p} <= ${cfg.sellBelow}`] };
+  }
+  return {
+    action: 'HOLD',
+    confidence: 0,
+    reasons: [`ML p(up) ${p} between ${cfg.sellBelow} and ${cfg.buyAbove}`],
+  };
+}
+
+/** Returns the validated signal and the validation's own record (for Signal.layers.mlValidation). */
+export function mlValidate(
+  signal: LayerSignal,
+  pUp: number,
+  cfg: MlConfig,
+): { signal: LayerSignal; validation: LayerSignal } {
+  const p = pUp.toFixed(3);
+  if (signal.action === 'HOLD') {
+    return {
+      signal,
+      validation: { action: 'HOLD', confidence: 0, reasons: [`nothing to validate (p(up) ${p})`] },
+    };
+  }
+  const vetoed = signal.action === 'BUY' ? pUp < cfg.vetoBelow : pUp > 1 - cfg.vetoBelow;
+  if (vetoed) {
+    const why = `ML veto: ${signal.action} with p(up) ${p}`;
+    return {
+      signal: { action: 'HOLD', confidence: 0, reasons: [why, ...signal.reasons] },
+      validation: { action: 'HOLD', confidence: 0, reasons: [why] },
+    };
+  }
+  const why = `ML confirms ${signal.action} (p(up) ${p})`;
+  return {
+    signal: { ...signal, reasons: [...signal.reasons, why] },
+    validation: { action: signal.action, confidence: signal.confidence, reasons: [why] },
+  };
+}

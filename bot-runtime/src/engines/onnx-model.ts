@@ -1,0 +1,115 @@
+// Loads and validates an ONNX file for the ML and RL layers: one float tensor input whose last
+// dimension is the feature count, and a float tensor output. Validation happens once at start
+// (STYLE.md rule 5) so a wrong file fails the bot before it trades, naming the spec field to fix.
+import { access, constants } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { ModelError } from './errors.ts';
+
+export interface OnnxModelSpec {
+  /** The spec field that names the file, for error messages (e.g. `spec.ml.modelPath`). */
+  field: string;
+  path: string | undefined;
+  /** Number of features the input row must have (FEATURE_NAMES.length). */
+  featureCount: number;
+  /** Output to read; the first float tensor output whose last dimension is `outputWidth`. */
+  outputWidth: number;
+}
+
+function numericDim(d: number | string | undefined): number | undefined {
+  return typeof d === 'number' && d > 0 ? d : undefined;
+}
+
+/** A loaded ONNX session that maps feature rows to fixed-width float outputs. */
+export class OnnxModel {
+  readonly path: string;
+  readonly featureCount: number;
+  readonly outputWidth: number;
+  readonly #session: ort.InferenceSession;
+  readonly #input: string;
+  readonly #output: string;
+
+  private constructor(
+    path: string,
+    spec: OnnxModelSpec,
+    session: ort.InferenceSession,
+    input: string,
+    output: string,
+  ) {
+    this.path = path;
+    this.featureCount = spec.featureCount;
+    this.outputWidth = spec.outputWidth;
+    this.#session = session;
+    this.#input = input;
+    this.#output = output;
+  }
+
+  static async load(spec: OnnxModelSpec): Promise<OnnxModel> {
+    const { field, path } = spec;
+    if (path === undefined || path === '')
+      throw new ModelError('MODEL_MISSING', field, path, 'no model file is set');
+    try {
+      await access(path, constants.R_OK);
+    } catch {
+      throw new ModelError('MODEL_MISSING', field, path, 'file not found or not readable');
+    }
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new ModelError('MODEL_INVALID', field, path, `not a loadable ONNX model (${why})`);
+    }
+    const inputs = session.inputMetadata;
+    const input = inputs[0];
+    if (inputs.length !== 1 || input === undefined || !input.isTensor || input.type !== 'float32') {
+      throw new ModelError('MODEL_INVALID', field, path, 'expected exactly one float32 tensor input');
+    }
+    const width = input.shape.at(-1);
+    if (typeof width === 'number' && width !== spec.featureCount) {
+      throw new ModelError(
+        'MODEL_INVALID',
+        field,
+        path,
+        `input has ${width} features, the runtime's feature vector has ${spec.featureCount}: retrain on the current export`,
+      );
+    }
+    const output = session.outputMetadata.find(
+      // A symbolic last dimension is accepted here and checked on the first run.
+      (o) =>
+        o.isTensor &&
+        o.type === 'float32' &&
+        [spec.outputWidth, undefined].includes(numericDim(o.shape.at(-1))),
+    );
+    if (output === undefined) {
+      throw new ModelError(
+        'MODEL_INVALID',
+        field,
+        path,
+        `expected a float32 output of width ${spec.outputWidth}`,
+      );
+    }
+    return new OnnxModel(path, spec, session, input.name, output.name);
+  }
+
+  /** Runs `rows` feature rows (row-major, featureCount each); returns rows x outputWidth values. */
+  async run(rows: Float32Array): Promise<Float32Array> {
+    const n = rows.length / this.featureCount;
+    if (!Number.isInteger(n))
+      throw new RangeError(`feature rows must be a multiple of ${this.featureCount} values`);
+    const feeds = { [this.#input]: new ort.Tensor('float32', rows, [n, this.featureCount]) };
+    const result = await this.#session.run(feeds, [this.#output]);
+    const out = result[this.#output];
+    if (out === undefined) throw new Error(`${this.path}: output ${this.#output} missing from the run`);
+    const data = out.data as Float32Array;
+    if (data.length !== n * this.outputWidth) {
+      throw new Error(
+        `${this.path}: output ${this.#output} has ${data.length} values for ${n} rows, expected width ${this.outputWidth}`,
+      );
+    }
+    return data;
+  }
+
+  async close(): Promise<void> {
+    await this.#session.release();
+  }
+}

@@ -1,0 +1,77 @@
+// Layer 1, the technical ("hybrid") engine of SPEC.md: RSI, MACD, volume surge and Bollinger each vote
+// BUY, SELL or neutral; the votes decide the layer's signal.
+//
+// Votes (boundaries are inclusive: a reading exactly AT a threshold votes, like the spec's
+// "%B <= edge"):
+//   RSI        rsi <= rsi.oversold -> BUY;  rsi >= rsi.overbought -> SELL
+//   MACD       histogram > 0 -> BUY;  histogram < 0 -> SELL;  exactly 0 -> neutral
+//   Volume     volumeRatio >= volumeSurge -> votes with the candle (close > open BUY, close < open
+//              SELL, close == open neutral); below the surge -> neutral
+//   Bollinger  %B <= edge -> BUY;  %B >= 1 - edge -> SELL
+//   Any NaN reading (indicator still warming up) -> neutral.
+//
+// Decision (b = BUY votes, s = SELL votes; the winner must strictly out-vote the other side):
+//   b >= 3 and b > s  -> BUY  confidence.threeOrMore (0.85)      mirror for SELL
+//   b == 2 and s <= 1 -> BUY  confidence.two (0.65)              mirror for SELL
+//   b == s (e.g. 2 BUY + 2 SELL, 1 + 1, 0 + 0) -> HOLD
+//   one vote alone (1 vs 0) -> HOLD (SPEC: "otherwise HOLD")
+// A dissenting vote does not lower the confidence: SPEC counts agreeing votes only.
+import type { Action, LayerSignal } from '../types.ts';
+import type { TechnicalConfig } from './config.ts';
+import type { TechnicalReadings } from './readings.ts';
+
+export type Vote = 'BUY' | 'SELL' | 'neutral';
+
+export interface Votes {
+  rsi: Vote;
+  macd: Vote;
+  volume: Vote;
+  bollinger: Vote;
+}
+
+export const HOLD: LayerSignal = Object.freeze({ action: 'HOLD', confidence: 0, reasons: [] }) as LayerSignal;
+
+export function technicalVotes(r: TechnicalReadings, cfg: TechnicalConfig): Votes {
+  return {
+    rsi: r.rsi <= cfg.rsi.oversold ? 'BUY' : r.rsi >= cfg.rsi.overbought ? 'SELL' : 'neutral',
+    macd: r.macdHist > 0 ? 'BUY' : r.macdHist < 0 ? 'SELL' : 'neutral',
+    volume:
+      r.volumeRatio >= cfg.volumeSurge
+        ? r.candleBody > 0
+          ? 'BUY'
+          : r.candleBody < 0
+            ? 'SELL'
+            : 'neutral'
+        : 'neutral',
+    bollinger:
+      r.percentB <= cfg.bollinger.edge ? 'BUY' : r.percentB >= 1 - cfg.bollinger.edge ? 'SELL' : 'neutral',
+  };
+}
+
+function voteReasons(r: TechnicalReadings, v: Votes, cfg: TechnicalConfig): string[] {
+  const out: string[] = [];
+  if (v.rsi !== 'neutral') {
+    const bound = v.rsi === 'BUY' ? `<= ${cfg.rsi.oversold}` : `>= ${cfg.rsi.overbought}`;
+    out.push(`RSI ${r.rsi.toFixed(1)} ${bound} -> ${v.rsi}`);
+  }
+  if (v.macd !== 'neutral') out.push(`MACD hist ${r.macdHist.toPrecision(3)} -> ${v.macd}`);
+  if (v.volume !== 'neutral')
+    out.push(`volume ${r.volumeRatio.toFixed(2)}x >= ${cfg.volumeSurge}x -> ${v.volume}`);
+  if (v.bollinger !== 'neutral') out.push(`Bollinger %B ${r.percentB.toFixed(2)} -> ${v.bollinger}`);
+  return out;
+}
+
+export function technicalSignal(state: { technical: TechnicalReadings }, cfg: TechnicalConfig): LayerSignal {
+  const votes = technicalVotes(state.technical, cfg);
+  const all = [votes.rsi, votes.macd, votes.volume, votes.bollinger];
+  const buys = all.filter((v) => v === 'BUY').length;
+  const sells = all.filter((v) => v === 'SELL').length;
+  const reasons = voteReasons(state.technical, votes, cfg);
+  const [action, agreeing]: [Action, number] =
+    buys > sells ? ['BUY', buys] : sells > buys ? ['SELL', sells] : ['HOLD', 0];
+  if (action === 'HOLD' || agreeing < 2) {
+    return { action: 'HOLD', confidence: 0, reasons: [`votes ${buys} BUY / ${sells} SELL`, ...reasons] };
+  }
+  const confidence = agreeing >= 3 ? cfg.confidence.threeOrMore : cfg.confidence.two;
+  return { action, confidence, reasons: [`${agreeing} of 4 votes ${action}`, ...reasons] };
+}
