@@ -1,0 +1,121 @@
+// Higher timeframes from lower ones. Buckets are aligned to the Unix epoch (UTC): 15m/1h on the
+// clock, 1d at 00:00 UTC = 09:00 KST, which is where Upbit's and Binance's day candles start.
+import type { Candle, Timeframe } from '../types.ts';
+import { type CandleFields, type CandleSeries, CandleSeriesBuilder } from './series.ts';
+import { bucketStart, TIMEFRAME_MS } from './timeframes.ts';
+
+/**
+ * Streams base candles (any interval dividing the target) into target-timeframe candles. A target
+ * candle is emitted only once it has CLOSED: when its last base candle arrives, or — when that one is
+ * missing (Upbit creates no candle for a minute without trades) — when the first base candle of a
+ * later bucket arrives. A missing base candle never blocks or fakes a higher candle: the bucket is
+ * built from the base candles that exist, as the exchange itself does.
+ */
+export class CandleAggregator {
+  readonly market: string;
+  readonly timeframe: Timeframe;
+  readonly #bucketMs: number;
+  readonly #baseMs: number;
+  #current: CandleFields | undefined;
+
+  constructor(market: string, timeframe: Timeframe, baseMs: number = TIMEFRAME_MS['5m']) {
+    const bucketMs = TIMEFRAME_MS[timeframe];
+    if (bucketMs % baseMs !== 0) {
+      throw new RangeError(`cannot aggregate ${baseMs} ms candles into ${timeframe}: it is not a multiple`);
+    }
+    this.market = market;
+    this.timeframe = timeframe;
+    this.#bucketMs = bucketMs;
+    this.#baseMs = baseMs;
+  }
+
+  /** Feeds one base candle (in time order); returns up to two closed target candles. */
+  push(c: CandleFields): Candle[] {
+    const closed: Candle[] = [];
+    const start = bucketStart(c.openTime, this.#bucketMs);
+    const cur = this.#current;
+    if (cur !== undefined && cur.openTime !== start) {
+      closed.push(this.#emit(cur));
+      this.#current = undefined;
+    }
+    const open = this.#current;
+    if (open === undefined) {
+      this.#current = { ...c, openTime: start };
+    } else {
+      if (c.high > open.high) open.high = c.high;
+      if (c.low < open.low) open.low = c.low;
+      open.close = c.close;
+      open.volume += c.volume;
+      open.quoteVolume += c.quoteVolume;
+    }
+    if (c.openTime + this.#baseMs === start + this.#bucketMs) {
+      closed.push(this.#emit(this.#current!));
+      this.#current = undefined;
+    }
+    return closed;
+  }
+
+  /** The bucket that has not closed yet (never shown to a strategy; for inspection and tests). */
+  get pending(): Readonly<CandleFields> | undefined {
+    return this.#current;
+  }
+
+  /**
+   * Emits the pending bucket when `time` (a clock reading, epoch ms) is at or after its close —
+   * for a source whose last base candle of the bucket never came.
+   */
+  closeUntil(time: number): Candle | undefined {
+    const cur = this.#current;
+    if (cur === undefined || time < cur.openTime + this.#bucketMs) return undefined;
+    this.#current = undefined;
+    return this.#emit(cur);
+  }
+
+  #emit(c: CandleFields): Candle {
+    return { market: this.market, timeframe: this.timeframe, ...c };
+  }
+}
+
+/**
+ * Batch form: every closed target candle of `series`. The trailing bucket is kept only when its
+ * last base candle is present (otherwise it may still be forming).
+ */
+export function aggregateSeries(series: CandleSeries, timeframe: Timeframe, baseMs?: number): CandleSeries {
+  const base = baseMs ?? TIMEFRAME_MS[series.timeframe];
+  const ratio = TIMEFRAME_MS[timeframe] / base;
+  const out = new CandleSeriesBuilder(series.market, timeframe, Math.ceil(series.length / ratio) + 1);
+  const bucketMs = TIMEFRAME_MS[timeframe];
+  const { openTime, open, high, low, close, volume, quoteVolume } = series;
+  let i = 0;
+  while (i < series.length) {
+    const start = bucketStart(openTime[i]!, bucketMs);
+    const end = start + bucketMs;
+    let h = high[i]!;
+    let l = low[i]!;
+    let v = volume[i]!;
+    let q = quoteVolume[i]!;
+    const o = open[i]!;
+    let j = i + 1;
+    while (j < series.length && openTime[j]! < end) {
+      if (high[j]! > h) h = high[j]!;
+      if (low[j]! < l) l = low[j]!;
+      v += volume[j]!;
+      q += quoteVolume[j]!;
+      j++;
+    }
+    const lastClosesBucket = openTime[j - 1]! + base === end;
+    if (j < series.length || lastClosesBucket) {
+      out.push({
+        openTime: start,
+        open: o,
+        high: h,
+        low: l,
+        close: close[j - 1]!,
+        volume: v,
+        quoteVolume: q,
+      });
+    }
+    i = j;
+  }
+  return out.build();
+}

@@ -1,0 +1,177 @@
+// Replays candle files (a folder or one file) as a MarketSource. Market and timeframe come from the
+// file names (see file-names.ts), so `--data ../shared/data/binance` works on the folder as it is.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Timeframe } from '../types.ts';
+import { CandleAggregator } from './aggregate.ts';
+import { parseCandleFile } from './candle-formats.ts';
+import { type DataIssue, MarketDataError } from './data-issue.ts';
+import { inferFromFileName } from './file-names.ts';
+import type { RawCandles } from './raw-candles.ts';
+import { type CandleFields, type CandleSeries, CandleSeriesBuilder, sliceSeries } from './series.ts';
+import type { MarketData, MarketSource, TimeRange } from './source.ts';
+import { intervalMs, TIMEFRAME_MS, TIMEFRAMES, timeframeOfMs } from './timeframes.ts';
+import { type RefusedRowPolicy, validateCandles } from './validate.ts';
+
+export interface ReplayOptions {
+  /** Only these markets (QUOTE-BASE); all markets found when omitted. */
+  markets?: readonly string[];
+  /** What to do with refused rows: fail the load (default) or drop them and keep going. */
+  onRefused?: RefusedRowPolicy;
+}
+
+/** A file the loader did not use, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+const CANDLE_FILE = /\.(csv|json)$/i;
+const MAX_DEPTH = 3;
+
+export class ReplaySource implements MarketSource {
+  readonly markets: string[];
+  readonly issues: readonly DataIssue[];
+  readonly skipped: readonly SkippedFile[];
+  readonly #data: MarketData;
+
+  private constructor(data: MarketData, issues: DataIssue[], skipped: SkippedFile[]) {
+    this.#data = data;
+    this.markets = [...data.keys()].sort();
+    this.issues = issues;
+    this.skipped = skipped;
+  }
+
+  /** Reads and validates every candle file under `path` (folders up to 3 levels deep). */
+  static async open(path: string, options: ReplayOptions = {}): Promise<ReplaySource> {
+    const files = await candleFiles(path);
+    if (files.length === 0) {
+      throw new MarketDataError('NO_DATA', `${path}: no .csv or .json candle files found`);
+    }
+    const wanted = options.markets ? new Set(options.markets) : undefined;
+    const groups = new Map<string, { market: string; intervalMs: number; parts: RawCandles[] }>();
+    const issues: DataIssue[] = [];
+    const skipped: SkippedFile[] = [];
+    for (const file of files) {
+      const name = relative(path, file) || file;
+      const fromName = inferFromFileName(file);
+      if (wanted && fromName.market && !wanted.has(fromName.market)) continue;
+      const parsed = parseCandleFile(await readText(file), name);
+      issues.push(...parsed.issues);
+      const market = fromName.market ?? parsed.candles.market;
+      if (market === undefined) {
+        throw new MarketDataError(
+          'UNKNOWN_MARKET',
+          `${name}: cannot tell which market this file holds; name it like KRW-BTC-5m.csv (Upbit) or BTC_USDT-5m.csv (ccxt)`,
+        );
+      }
+      if (fromName.market && parsed.candles.market && parsed.candles.market !== fromName.market) {
+        throw new MarketDataError(
+          'UNKNOWN_MARKET',
+          `${name}: the file name says ${fromName.market} but its rows say ${parsed.candles.market}`,
+        );
+      }
+      if (wanted && !wanted.has(market)) continue;
+      const interval = (fromName.interval && intervalMs(fromName.interval)) || parsed.candles.intervalMs;
+      if (interval === undefined) {
+        skipped.push({ file: name, reason: 'no interval in the file name (e.g. -5m) or in its rows' });
+        continue;
+      }
+      const key = `${market} ${interval}`;
+      const group = groups.get(key) ?? { market, intervalMs: interval, parts: [] };
+      group.parts.push(parsed.candles);
+      groups.set(key, group);
+    }
+    const data: MarketData = new Map();
+    const pending: { market: string; intervalMs: number; candles: CandleFields[]; files: string }[] = [];
+    for (const group of groups.values()) {
+      const valid = validateCandles(group.parts, group.intervalMs, {
+        onRefused: options.onRefused ?? 'throw',
+      });
+      issues.push(...valid.issues);
+      const tf = timeframeOfMs(group.intervalMs);
+      const files = group.parts.map((p) => p.file).join(', ');
+      if (tf === undefined) {
+        pending.push({ market: group.market, intervalMs: group.intervalMs, candles: valid.candles, files });
+        continue;
+      }
+      const builder = new CandleSeriesBuilder(group.market, tf, valid.candles.length);
+      for (const c of valid.candles) builder.push(c);
+      entry(data, group.market)[tf] = builder.build();
+    }
+    // Intervals the runtime does not keep (Upbit 1m/3m pages) become the smallest timeframe they
+    // divide, unless a file already provides it.
+    for (const p of pending) {
+      const target = TIMEFRAMES.find(
+        (tf) => TIMEFRAME_MS[tf] % p.intervalMs === 0 && !entry(data, p.market)[tf],
+      );
+      if (target === undefined) {
+        skipped.push({
+          file: p.files,
+          reason: `${p.intervalMs / 60_000}-minute candles fit no missing timeframe`,
+        });
+        continue;
+      }
+      entry(data, p.market)[target] = aggregateCandles(p.market, target, p.candles, p.intervalMs);
+    }
+    for (const [market, series] of data) if (Object.keys(series).length === 0) data.delete(market);
+    return new ReplaySource(data, issues, skipped);
+  }
+
+  async load(range: TimeRange = {}): Promise<MarketData> {
+    const out: MarketData = new Map();
+    for (const [market, byTf] of this.#data) {
+      const sliced: Partial<Record<Timeframe, CandleSeries>> = {};
+      for (const tf of TIMEFRAMES) {
+        const series = byTf[tf];
+        if (series) sliced[tf] = sliceSeries(series, range);
+      }
+      out.set(market, sliced);
+    }
+    return out;
+  }
+}
+
+function entry(data: MarketData, market: string): Partial<Record<Timeframe, CandleSeries>> {
+  let e = data.get(market);
+  if (!e) {
+    e = {};
+    data.set(market, e);
+  }
+  return e;
+}
+
+/** Closed target candles from finer candles; a still-open trailing bucket is left out. */
+export function aggregateCandles(
+  market: string,
+  timeframe: Timeframe,
+  candles: readonly CandleFields[],
+  baseMs: number,
+): CandleSeries {
+  const aggregator = new CandleAggregator(market, timeframe, baseMs);
+  const builder = new CandleSeriesBuilder(market, timeframe, candles.length);
+  for (const c of candles) for (const closed of aggregator.push(c)) builder.push(closed);
+  return builder.build();
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new MarketDataError('READ_FAILED', `${file}: cannot read (${(error as Error).message})`);
+  }
+}
+
+async function candleFiles(path: string, depth = 0): Promise<string[]> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new MarketDataError('READ_FAILED', `${path}: no such file or folder (${(error as Error).message})`);
+  }
+  if (info.isFile()) return CANDLE_FILE.test(path) ? [path] : [];
+  if (!info.isDirectory() || depth > MAX_DEPTH) return [];
+  const names = (await readdir(path)).sort();
+  const nested = await Promise.all(names.map((n) => candleFiles(join(path, n), depth + 1)));
+  return nested.flat();
+}

@@ -1,0 +1,127 @@
+// Per market: the newest candles of every timeframe, as the strategy may see them at the close of
+// the newest 5m candle — never a higher-timeframe candle before it has closed (issue 5, no look-ahead).
+import type { Candle, Timeframe } from '../types.ts';
+import { CandleAggregator } from './aggregate.ts';
+import { CandleWindow } from './candle-window.ts';
+import { MarketDataError } from './data-issue.ts';
+import { type CandleSeries, candleAt } from './series.ts';
+import { HISTORY_WINDOW, TIMEFRAME_MS } from './timeframes.ts';
+
+export type HigherTimeframe = Exclude<Timeframe, '5m'>;
+
+export const HIGHER_TIMEFRAMES: readonly HigherTimeframe[] = ['15m', '1h', '1d'];
+
+export interface TimeframeBookOptions {
+  /** Candles kept per timeframe; SPEC.md history windows by default. */
+  windows?: Partial<Record<Timeframe, number>>;
+  /**
+   * Higher-timeframe series the source itself has (exchange or files). Their candles are released
+   * only once closed; where they have no candle (before their start, after their end, gaps) the
+   * book falls back to aggregating 5m.
+   */
+  sourceSeries?: Partial<Record<HigherTimeframe, CandleSeries>>;
+}
+
+export class TimeframeBook {
+  readonly market: string;
+  readonly #windows: Record<Timeframe, CandleWindow>;
+  readonly #aggregators: Record<HigherTimeframe, CandleAggregator>;
+  readonly #source: Partial<Record<HigherTimeframe, CandleSeries>>;
+  readonly #cursor: Record<HigherTimeframe, number> = { '15m': 0, '1h': 0, '1d': 0 };
+  readonly #lastEmitted: Record<HigherTimeframe, number> = {
+    '15m': -Infinity,
+    '1h': -Infinity,
+    '1d': -Infinity,
+  };
+  #time = -Infinity;
+  #last5m = -Infinity;
+
+  constructor(market: string, options: TimeframeBookOptions = {}) {
+    this.market = market;
+    const size = (tf: Timeframe): number => options.windows?.[tf] ?? HISTORY_WINDOW[tf];
+    this.#windows = {
+      '5m': new CandleWindow(market, '5m', size('5m')),
+      '15m': new CandleWindow(market, '15m', size('15m')),
+      '1h': new CandleWindow(market, '1h', size('1h')),
+      '1d': new CandleWindow(market, '1d', size('1d')),
+    };
+    this.#aggregators = {
+      '15m': new CandleAggregator(market, '15m'),
+      '1h': new CandleAggregator(market, '1h'),
+      '1d': new CandleAggregator(market, '1d'),
+    };
+    this.#source = options.sourceSeries ?? {};
+  }
+
+  /** Close time of the newest 5m candle: the decision time; nothing newer is visible. */
+  get time(): number {
+    return this.#time;
+  }
+
+  /**
+   * Adds the next 5m candle and returns the higher-timeframe candles that closed with it, oldest
+   * first, in the order 15m, 1h, 1d within one close time.
+   */
+  push(candle: Candle): Candle[] {
+    if (candle.timeframe !== '5m') {
+      throw new MarketDataError(
+        'BAD_CANDLES',
+        `${this.market}: TimeframeBook.push takes 5m candles, got ${candle.timeframe}`,
+      );
+    }
+    if (candle.openTime <= this.#last5m) {
+      throw new MarketDataError(
+        'BAD_CANDLES',
+        `${this.market}: 5m candle at ${new Date(candle.openTime).toISOString()} is not newer than the last one`,
+      );
+    }
+    this.#last5m = candle.openTime;
+    this.#time = candle.openTime + TIMEFRAME_MS['5m'];
+    this.#windows['5m'].push(candle);
+    const closed: Candle[] = [];
+    for (const tf of HIGHER_TIMEFRAMES) {
+      for (const c of this.#closedCandles(tf, candle)) {
+        this.#windows[tf].push(c);
+        this.#lastEmitted[tf] = c.openTime;
+        closed.push(c);
+      }
+    }
+    return closed;
+  }
+
+  window(tf: Timeframe): CandleWindow {
+    return this.#windows[tf];
+  }
+
+  latest(tf: Timeframe): Candle | undefined {
+    return this.#windows[tf].latest();
+  }
+
+  /** The candidates closed by the newest 5m candle: the source's own candles win over aggregates. */
+  #closedCandles(tf: HigherTimeframe, candle: Candle): Candle[] {
+    const aggregated = this.#aggregators[tf].push(candle);
+    const fromSource = this.#releaseSource(tf);
+    const last = this.#lastEmitted[tf];
+    // Fast path (the backtest's per-candle cost): nothing from the source, aggregates already ordered.
+    if (fromSource.length === 0)
+      return aggregated.length === 0 ? aggregated : aggregated.filter((c) => c.openTime > last);
+    const merged = new Map<number, Candle>();
+    for (const c of aggregated) merged.set(c.openTime, c);
+    for (const c of fromSource) merged.set(c.openTime, c);
+    return [...merged.values()].filter((c) => c.openTime > last).sort((a, b) => a.openTime - b.openTime);
+  }
+
+  #releaseSource(tf: HigherTimeframe): Candle[] {
+    const series = this.#source[tf];
+    if (series === undefined) return [];
+    const out: Candle[] = [];
+    const span = TIMEFRAME_MS[tf];
+    let i = this.#cursor[tf];
+    while (i < series.length && series.openTime[i]! + span <= this.#time) {
+      out.push(candleAt(series, i));
+      i++;
+    }
+    this.#cursor[tf] = i;
+    return out;
+  }
+}
