@@ -49,7 +49,11 @@ function openApiIssues(schema: TSchema, value: unknown, root: string): SpecIssue
       }
       continue;
     }
-    issues.push({ path: fieldPath(root, segments), value: valueAt(value, segments), message: error.message });
+    issues.push({
+      path: fieldPath(root, segments),
+      value: valueAt(value, segments),
+      message: describe(error),
+    });
   }
   return issues;
 }
@@ -87,6 +91,15 @@ function ruleIssues(schema: TSchema, value: unknown, path: string): SpecIssue[] 
     });
   }
   return issues;
+}
+
+/** TypeBox's message, in the apiserver's words where they differ in substance. */
+function describe(error: { keyword: string; message: string; params: unknown }): string {
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+  if (error.keyword === 'enum' && allowed) {
+    return `Unsupported value: supported values: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return error.message;
 }
 
 function duplicates(items: unknown[], path: string): SpecIssue[] {
