@@ -1,0 +1,351 @@
+// A reflector + indexer in one: lists, then watches from the list's resourceVersion, and keeps an
+// in-memory cache (namespace/name -> object) that reconcilers read instead of the apiserver.
+// The loop is ours because client-node's ListWatch cannot be trusted to stay alive (decision
+// 0002): every way a watch can end leads back into this loop —
+//   server closed the stream (timeoutSeconds) -> watch again from the last resourceVersion
+//   410 Gone (start or ERROR event)          -> full re-list, then watch
+//   connection error / HTTP error             -> back-off 1 s doubling to 30 s, then watch
+//   no event or bookmark for inactivityMs     -> abort, watch again from the last resourceVersion
+//   every resyncPeriodMs                      -> full re-list, then `resync` for every object
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { isGone, KubeApiError } from './errors.ts';
+import type { KubeHttp, WatchEvent } from './kube-http.ts';
+import { type Logger, silentLogger } from './logger.ts';
+import { keyOf, objectKey } from './object-key.ts';
+import { collectionPath, type ResourceRef } from './resource.ts';
+
+export interface InformerTimings {
+  /** Server-side watch timeout; each watch asks for a random value in [t, 2t) like client-go. */
+  watchTimeoutSeconds: number;
+  /** No event or bookmark for this long -> restart the watch (bookmarks come about once a minute). */
+  inactivityTimeoutMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** Full re-list + resync of every key; 0 disables it. */
+  resyncPeriodMs: number;
+  listPageSize: number;
+}
+
+export const DEFAULT_INFORMER_TIMINGS: InformerTimings = {
+  watchTimeoutSeconds: 300,
+  inactivityTimeoutMs: 70_000,
+  backoffInitialMs: 1000,
+  backoffMaxMs: 30_000,
+  resyncPeriodMs: 10 * 60_000,
+  listPageSize: 500,
+};
+
+export interface InformerOptions {
+  namespace?: string;
+  labelSelector?: string;
+  timings?: Partial<InformerTimings>;
+  log?: Logger;
+  /**
+   * Resume watching from this resourceVersion instead of listing first (the cache starts empty
+   * and is not synced until a list happens; a too-old version is answered with 410 -> re-list).
+   */
+  initialResourceVersion?: string;
+}
+
+export interface InformerHandler<T> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+  /** Periodic resync: called for every cached object after each resync re-list. */
+  resync?(obj: T): void;
+}
+
+export interface InformerStats {
+  lists: number;
+  watches: number;
+  goneRelists: number;
+  inactivityRestarts: number;
+  errors: number;
+}
+
+type Stop = 'inactive' | 'resync' | 'stopped';
+
+export class Informer<T extends KubernetesObject = KubernetesObject> {
+  readonly resource: ResourceRef;
+  readonly namespace: string;
+  readonly labelSelector: string | undefined;
+  readonly timings: InformerTimings;
+  readonly stats: InformerStats = { lists: 0, watches: 0, goneRelists: 0, inactivityRestarts: 0, errors: 0 };
+  readonly #http: KubeHttp;
+  readonly #log: Logger;
+  readonly #handlers = new Set<InformerHandler<T>>();
+  #cache = new Map<string, T>();
+  #resourceVersion: string;
+  #needsList: boolean;
+  #synced = false;
+  #onSynced: Array<() => void> = [];
+  #running: Promise<void> | undefined;
+  #stopped = false;
+  #watchAbort: { controller: AbortController; reason?: Stop } | undefined;
+  #sleepAbort = new AbortController();
+  #resyncTimer: NodeJS.Timeout | undefined;
+  #resyncDue = false;
+
+  constructor(http: KubeHttp, resource: ResourceRef, options: InformerOptions = {}) {
+    this.#http = http;
+    this.resource = resource;
+    this.namespace = options.namespace ?? '';
+    this.labelSelector = options.labelSelector || undefined;
+    this.timings = { ...DEFAULT_INFORMER_TIMINGS, ...options.timings };
+    this.#log = (options.log ?? silentLogger()).child({
+      informer: resource.plural,
+      watchNamespace: this.namespace,
+    });
+    this.#resourceVersion = options.initialResourceVersion ?? '';
+    this.#needsList = !options.initialResourceVersion;
+  }
+
+  get lastResourceVersion(): string {
+    return this.#resourceVersion;
+  }
+
+  get(namespace: string, name: string): T | undefined {
+    return this.#cache.get(keyOf({ namespace, name }));
+  }
+
+  getByKey(key: string): T | undefined {
+    return this.#cache.get(key);
+  }
+
+  /** Cached objects, of one namespace or all. */
+  list(namespace?: string): T[] {
+    const all = [...this.#cache.values()];
+    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? '') === namespace);
+  }
+
+  keys(): string[] {
+    return [...this.#cache.keys()];
+  }
+
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  waitForSync(): Promise<void> {
+    if (this.#synced) return Promise.resolve();
+    return new Promise((resolve) => this.#onSynced.push(resolve));
+  }
+
+  /** Registers event handlers; returns a function that removes them. */
+  addHandler(handler: InformerHandler<T>): () => void {
+    this.#handlers.add(handler);
+    return () => this.#handlers.delete(handler);
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#stopped = false;
+    this.#sleepAbort = new AbortController();
+    if (this.timings.resyncPeriodMs > 0) {
+      this.#resyncTimer = setInterval(() => this.#requestResync(), this.timings.resyncPeriodMs);
+      this.#resyncTimer.unref();
+    }
+    this.#running = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#resyncTimer);
+    this.#sleepAbort.abort();
+    this.#abortWatch('stopped');
+    await this.#running;
+    this.#running = undefined;
+  }
+
+  async #run(): Promise<void> {
+    let backoffMs = this.timings.backoffInitialMs;
+    while (!this.#stopped) {
+      try {
+        if (this.#needsList || this.#resyncDue) await this.#relist();
+        if (this.#resyncDue || this.#stopped) continue;
+        const sawEvents = await this.#watchOnce();
+        if (sawEvents) backoffMs = this.timings.backoffInitialMs;
+      } catch (err) {
+        if (this.#stopped) break;
+        if (isGone(err)) {
+          // Our resourceVersion fell out of the apiserver's window: only a fresh list is consistent.
+          this.stats.goneRelists++;
+          this.#log.info('resourceVersion too old (410 Gone); re-listing', {
+            resourceVersion: this.#resourceVersion,
+          });
+          this.#needsList = true;
+          continue;
+        }
+        this.stats.errors++;
+        this.#log.warn('list/watch failed; retrying after back-off', { err, backoffMs });
+        await this.#sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, this.timings.backoffMaxMs);
+      }
+    }
+  }
+
+  async #relist(): Promise<void> {
+    const resync = this.#resyncDue;
+    this.#resyncDue = false;
+    const items: T[] = [];
+    let resourceVersion = '';
+    let cont: string | undefined;
+    do {
+      const page = await this.#http.request<{
+        items?: T[];
+        metadata?: { resourceVersion?: string; continue?: string };
+      }>({
+        method: 'GET',
+        path: collectionPath(this.resource, this.namespace),
+        query: { limit: this.timings.listPageSize, continue: cont, labelSelector: this.labelSelector },
+      });
+      items.push(...(page.items ?? []));
+      // All pages of one list share the first page's snapshot resourceVersion.
+      if (!cont) resourceVersion = page.metadata?.resourceVersion ?? '';
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    this.stats.lists++;
+    this.#replace(items, resourceVersion);
+    if (resync) for (const obj of this.#cache.values()) this.#emit((h) => h.resync?.(obj));
+  }
+
+  #replace(items: T[], resourceVersion: string): void {
+    const previous = this.#cache;
+    const next = new Map<string, T>();
+    // Lists leave apiVersion/kind off the items; restore them so handlers see whole objects.
+    const apiVersion = this.resource.group
+      ? `${this.resource.group}/${this.resource.version}`
+      : this.resource.version;
+    for (const item of items) {
+      item.apiVersion ??= apiVersion;
+      item.kind ??= this.resource.kind;
+      next.set(objectKey(item), item);
+    }
+    this.#cache = next;
+    this.#resourceVersion = resourceVersion;
+    this.#needsList = false;
+    for (const [key, obj] of next) {
+      const old = previous.get(key);
+      if (!old) this.#emit((h) => h.add?.(obj));
+      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
+        this.#emit((h) => h.update?.(old, obj));
+    }
+    for (const [key, old] of previous) if (!next.has(key)) this.#emit((h) => h.delete?.(old));
+    if (!this.#synced) {
+      this.#synced = true;
+      for (const resolve of this.#onSynced.splice(0)) resolve();
+    }
+  }
+
+  /** One watch; resolves true if it delivered events. Throws on errors (incl. 410). */
+  async #watchOnce(): Promise<boolean> {
+    const controller = new AbortController();
+    const state: { controller: AbortController; reason?: Stop } = { controller };
+    this.#watchAbort = state;
+    let sawEvents = false;
+    let timer: NodeJS.Timeout | undefined;
+    const armInactivity = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.#abortWatch('inactive'), this.timings.inactivityTimeoutMs);
+    };
+    armInactivity();
+    const t = this.timings.watchTimeoutSeconds;
+    this.stats.watches++;
+    try {
+      await this.#http.watch(
+        collectionPath(this.resource, this.namespace),
+        {
+          resourceVersion: this.#resourceVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds: Math.floor(t + Math.random() * t),
+          labelSelector: this.labelSelector,
+        },
+        (event) => {
+          armInactivity();
+          sawEvents = true;
+          this.#apply(event);
+        },
+        controller.signal,
+      );
+    } catch (err) {
+      if (!state.reason) throw err;
+    } finally {
+      clearTimeout(timer);
+      this.#watchAbort = undefined;
+    }
+    if (state.reason === 'inactive') {
+      this.stats.inactivityRestarts++;
+      this.#log.warn('watch silent for too long; restarting it from the last resourceVersion', {
+        inactivityTimeoutMs: this.timings.inactivityTimeoutMs,
+        resourceVersion: this.#resourceVersion,
+      });
+    }
+    return sawEvents;
+  }
+
+  #apply(event: WatchEvent): void {
+    if (event.type === 'ERROR') {
+      const status = event.object as { code?: number; message?: string; reason?: string };
+      throw new KubeApiError(
+        status.code === 410 ? 'KubeGone' : 'KubeRequestFailed',
+        status.code ?? 0,
+        `watch of ${this.resource.plural} failed: ${status.message ?? 'ERROR event'}`,
+        status.reason ?? '',
+      );
+    }
+    const obj = event.object as unknown as T;
+    const rv = obj.metadata?.resourceVersion;
+    if (event.type !== 'BOOKMARK') {
+      const key = objectKey(obj);
+      const old = this.#cache.get(key);
+      if (event.type === 'DELETED') {
+        this.#cache.delete(key);
+        this.#emit((h) => h.delete?.(obj));
+      } else {
+        this.#cache.set(key, obj);
+        if (!old) this.#emit((h) => h.add?.(obj));
+        else if (old.metadata?.resourceVersion !== rv) this.#emit((h) => h.update?.(old, obj));
+      }
+    }
+    if (rv) this.#resourceVersion = rv;
+  }
+
+  #emit(call: (h: InformerHandler<T>) => void): void {
+    for (const handler of this.#handlers) {
+      try {
+        call(handler);
+      } catch (err) {
+        // A broken handler must not stop the cache from following the apiserver.
+        this.#log.error('informer handler threw', { err });
+      }
+    }
+  }
+
+  #requestResync(): void {
+    this.#resyncDue = true;
+    this.#abortWatch('resync');
+  }
+
+  #abortWatch(reason: Stop): void {
+    const w = this.#watchAbort;
+    if (!w || w.reason) return;
+    w.reason = reason;
+    w.controller.abort();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const signal = this.#sleepAbort.signal;
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}
