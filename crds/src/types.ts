@@ -35,6 +35,13 @@ export interface TradingBot {
   status?: TradingBotStatus;
 }
 
+export interface TradingBotList {
+  apiVersion: typeof API_VERSION;
+  kind: 'TradingBotList';
+  metadata: { resourceVersion?: string; continue?: string };
+  items: TradingBot[];
+}
+
 /** The spec fields that stay optional after defaulting: they have no default by design. */
 export const FIELDS_WITHOUT_DEFAULT = [
   'marketData.path',
