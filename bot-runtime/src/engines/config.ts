@@ -2,7 +2,8 @@
 // a fully-defaulted ResolvedSpec from @kubetrade/crds; these interfaces name only the fields the
 // engines read, so a ResolvedSpec is assignable to them structurally and the engines stay testable
 // without the whole spec. Defaults live in crds/ only (STYLE.md rule 2) — never repeat them here.
-import type { LayerName, Timeframe } from '../types.ts';
+import { isTimeframe } from '../market/timeframes.ts';
+import type { LayerName } from '../types.ts';
 
 export interface TechnicalConfig {
   rsi: { period: number; oversold: number; overbought: number };
@@ -16,9 +17,11 @@ export interface TechnicalConfig {
 }
 
 export interface MultiTimeframeConfig {
-  trend: Timeframe;
-  momentum: Timeframe;
-  entry: Timeframe;
+  // Strings, not Timeframe: the schema accepts every Upbit candle unit (1m..4h), the runtime keeps
+  // only 5m/15m/1h/1d — checkLayerTimeframes refuses the rest at start instead of never warming up.
+  trend: string;
+  momentum: string;
+  entry: string;
   trendFastPeriod: number;
   trendSlowPeriod: number;
   trendThresholdPct: number;
@@ -68,4 +71,25 @@ export interface StrategyConfig {
   ml: MlConfig;
   rl: RlConfig;
   risk: { feePct: number };
+}
+
+export class UnsupportedTimeframeError extends Error {
+  readonly code = 'UNSUPPORTED_TIMEFRAME';
+  readonly field: string;
+
+  constructor(field: string, value: string) {
+    super(
+      `UNSUPPORTED_TIMEFRAME: ${field} = ${value}: the runtime keeps 5m, 15m, 1h and 1d candles; use one of those`,
+    );
+    this.name = 'UnsupportedTimeframeError';
+    this.field = field;
+  }
+}
+
+/** Throws UnsupportedTimeframeError naming the spec field when layer 2 asks for a timeframe the runtime lacks. */
+export function checkLayerTimeframes(cfg: MultiTimeframeConfig): void {
+  for (const key of ['trend', 'momentum', 'entry'] as const) {
+    if (!isTimeframe(cfg[key]))
+      throw new UnsupportedTimeframeError(`spec.engine.multiTimeframe.${key}`, cfg[key]);
+  }
 }

@@ -38,7 +38,7 @@ export interface FeatureReadings {
   rangePct: number;
   close: number;
   /** ln(close / close h candles ago) x 100 for each of RETURN_HORIZONS. */
-  returnsPct: readonly number[];
+  returnsPct: number[];
   /** (EMA20 - EMA50) / EMA50 x 100 on the trend (1h) series. */
   trendPct: number;
   /** RSI(14) of the trend (1h) series. */
