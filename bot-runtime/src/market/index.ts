@@ -14,6 +14,7 @@ export {
   type MarketDataErrorCode,
 } from './data-issue.ts';
 export { type FileNameInfo, inferFromFileName } from './file-names.ts';
+export { Prng } from './prng.ts';
 export { aggregateCandles, type ReplayOptions, ReplaySource, type SkippedFile } from './replay-source.ts';
 export {
   type CandleFields,
@@ -28,6 +29,14 @@ export {
   sliceSeries,
 } from './series.ts';
 export type { MarketData, MarketSource, TimeRange } from './source.ts';
+export { SYNTHETIC_START, SyntheticMarket, type SyntheticOptions } from './synthetic-market.ts';
+export {
+  DEFAULT_SYNTHETIC_MARKETS,
+  KRW_MAJORS,
+  type MarketProfile,
+  REGIMES,
+  type RegimeName,
+} from './synthetic-profiles.ts';
 export {
   HIGHER_TIMEFRAMES,
   type HigherTimeframe,
