@@ -112,7 +112,7 @@ describe('orderFor: signal -> intent', () => {
     arm.pending[0] = 0;
     arm.volume[0] = 0.5;
     expect(orderFor(arm, 0, signal('BUY', 0.85), 5_000_000, ctx)).toBeUndefined(); // no pyramiding
-    expect(orderFor(arm, 0, signal('SELL', 0.59), 5_000_000, ctx)).toBeUndefined();
+    expect(orderFor(arm, 0, signal('SELL', 0.59), 5_000_000, ctx)).toBe('BELOW_MIN_CONFIDENCE');
     expect(arm.refused.BELOW_MIN_CONFIDENCE).toBe(1);
     expect(orderFor(arm, 0, signal('SELL', 0.6), 5_000_000, ctx)).toMatchObject({
       side: 'sell',
@@ -124,7 +124,7 @@ describe('orderFor: signal -> intent', () => {
     const arm = new Arm(spec, ['KRW-BTC', 'KRW-ETH'], 5_000_000, 0);
     arm.dailyLoss.halted = true;
     arm.volume[1] = 2;
-    expect(orderFor(arm, 0, signal('BUY', 0.95), 5_000_000, ctx)).toBeUndefined();
+    expect(orderFor(arm, 0, signal('BUY', 0.95), 5_000_000, ctx)).toBe('DAILY_LOSS_LIMIT');
     expect(arm.refused.DAILY_LOSS_LIMIT).toBe(1);
     expect(orderFor(arm, 1, signal('SELL', 0.95), 5_000_000, ctx)).toMatchObject({ side: 'sell', volume: 2 });
   });

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { OrderIntent, Side, Signal } from '../types.ts';
 import type { Arm } from './arm.ts';
-import { entrySize, type RiskConfig } from './risk.ts';
+import { type EntryRejection, entrySize, type RiskConfig } from './risk.ts';
 
 export interface OrderContext {
   bot: string;
@@ -31,14 +31,17 @@ export function clientOrderId(
   return `kt-${h.slice(0, 32)}`;
 }
 
-/** The order the arm should place for `signal` on market index `m`, or undefined (and why, counted on the arm). */
+/**
+ * The order the arm should place for `signal` on market index `m`; a refusal code when the risk
+ * rules refuse it (also counted on the arm); undefined when the signal asks for nothing to do.
+ */
 export function orderFor(
   arm: Arm,
   m: number,
   signal: Signal,
   equity: number,
   ctx: OrderContext,
-): OrderIntent | undefined {
+): OrderIntent | EntryRejection | undefined {
   if (signal.action === 'HOLD' || arm.pending[m] === 1) return undefined;
   const market = arm.markets[m]!;
   const held = arm.volume[m]!;
@@ -46,7 +49,7 @@ export function orderFor(
     if (held === 0) return undefined;
     if (!(signal.confidence >= ctx.risk.minConfidence)) {
       arm.refuse('BELOW_MIN_CONFIDENCE');
-      return undefined;
+      return 'BELOW_MIN_CONFIDENCE';
     }
     return intent(arm, market, 'sell', signal, ctx, { volume: held });
   }
@@ -61,7 +64,7 @@ export function orderFor(
   });
   if (!size.ok) {
     arm.refuse(size.code);
-    return undefined;
+    return size.code;
   }
   return intent(arm, market, 'buy', signal, ctx, { quoteAmount: size.quoteAmount });
 }

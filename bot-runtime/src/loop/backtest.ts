@@ -1,0 +1,302 @@
+// The backtest driver: replays MarketData through the shared TradingCore on a simulated clock, as
+// fast as the CPU allows. Market state does not depend on trades, so each block of steps runs in
+// three phases — (A) advance every market's book and state and keep the snapshots and feature rows,
+// (B) ask the ML/RL models for the whole block in one batch (one ONNX call instead of one per
+// candle), (C) run the decision/risk/broker step for each time in order. Every value phase C reads
+// at time t was computed from candles closed at or before t (the no-look-ahead test checks it).
+import type { ResolvedSpec } from '@kubetrade/crds';
+import type { StrategyConfig } from '../engines/config.ts';
+import { FEATURE_NAMES, isComplete } from '../engines/features.ts';
+import type { MarketSnapshot } from '../engines/readings.ts';
+import { PaperBroker } from '../execution/paper-broker.ts';
+import type { CandleSeries } from '../market/series.ts';
+import type { MarketData } from '../market/source.ts';
+import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import type { ArmSpec, RoundTrip, TradeMark } from '../portfolio/arm.ts';
+import { type ArmMetrics, armMetrics } from '../portfolio/metrics.ts';
+import { SimulatedClock } from './clock.ts';
+import { LoopError } from './errors.ts';
+import { MarketFeed } from './market-feed.ts';
+import { type LoopEvent, newStepInput, TradingCore } from './trading-core.ts';
+import { warmupMs } from './warmup.ts';
+
+/** What the backtest needs of the ML model and RL policy: batched inference (see engines/). */
+export interface BatchModels {
+  ml?: { predictBatch(rows: Float32Array): Promise<Float32Array> };
+  rl?: { act(rows: Float32Array): Promise<Float32Array> };
+}
+
+export interface BacktestOptions {
+  spec: ResolvedSpec;
+  data: MarketData;
+  /** Markets to trade (default: every market in `data`, sorted). */
+  markets?: readonly string[];
+  /** Traded range, epoch ms: decisions at close times in [from, to]. Defaults: all data after warm-up. */
+  from?: number;
+  to?: number;
+  models?: BatchModels;
+  bot?: string;
+  revision?: string;
+  /** Steps per block (phase A/B/C); bounds memory. */
+  blockSteps?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Every decision, order and fill (tests, decision logs). */
+  onEvent?: (e: LoopEvent) => void;
+}
+
+export interface ArmResult {
+  name: string;
+  spec: ArmSpec;
+  metrics: ArmMetrics;
+  refused: Record<string, number>;
+  roundTrips: RoundTrip[];
+  marks: TradeMark[];
+  equity: Float64Array;
+}
+
+export interface BacktestResult {
+  bot: string;
+  revision: string;
+  markets: string[];
+  quoteCurrency: string;
+  from: number;
+  to: number;
+  steps: number;
+  candles: number;
+  times: Float64Array;
+  arms: ArmResult[];
+}
+
+const STEP_MS = TIMEFRAME_MS['5m'];
+
+export function strategyConfig(spec: ResolvedSpec): StrategyConfig {
+  return { engine: spec.engine, ml: spec.ml, rl: spec.rl, risk: spec.risk };
+}
+
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
+  const { spec, data } = opts;
+  const markets = [...(opts.markets ?? [...data.keys()].sort())];
+  const series: CandleSeries[] = markets.map((m) => {
+    const s = data.get(m)?.['5m'];
+    if (!s || s.length === 0)
+      throw new LoopError(
+        'NO_DATA',
+        `no 5m candles for ${m} in the market data (markets with data: ${[...data.keys()].join(', ') || 'none'})`,
+      );
+    return s;
+  });
+  const first = Math.min(...series.map((s) => s.openTime[0]!));
+  const last = Math.max(...series.map((s) => s.openTime[s.length - 1]! + STEP_MS));
+  const warmup = warmupMs(spec);
+  const from = opts.from ?? first + warmup;
+  const to = opts.to ?? last;
+  if (!(from < to))
+    throw new LoopError('BAD_RANGE', `empty backtest range: from ${iso(from)} is not before to ${iso(to)}`);
+  if (to <= first || from >= last) {
+    throw new LoopError(
+      'BAD_RANGE',
+      `range ${iso(from)}..${iso(to)} is outside the data (${iso(first)}..${iso(last)})`,
+    );
+  }
+  const feedStart = from - warmup;
+  const feeds = markets.map((m) => new MarketFeed(m, spec.engine, data.get(m)));
+  const cursor = series.map((s) => lowerBoundTime(s, feedStart));
+  const steps = countSteps(series, cursor, to);
+  const arms: ArmSpec[] = spec.capital.split.map((a) => ({ ...a }));
+  const broker = new PaperBroker({
+    feePct: spec.risk.feePct,
+    slippagePct: spec.risk.slippagePct,
+    minOrderKRW: spec.risk.minOrderKRW,
+  });
+  const clock = new SimulatedClock(from);
+  const core = new TradingCore({
+    bot: opts.bot ?? 'backtest',
+    revision: opts.revision ?? 'local',
+    markets,
+    arms,
+    totalCapital: spec.capital.totalKRW,
+    risk: { ...spec.risk, minConfidence: spec.engine.combine.minConfidence },
+    strategy: strategyConfig(spec),
+    broker,
+    startTime: from,
+    expectedSteps: steps,
+    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+  });
+
+  const n = markets.length;
+  const F = FEATURE_NAMES.length;
+  const B = opts.blockSteps ?? 4096;
+  const needMl = opts.models?.ml !== undefined;
+  const needRl = opts.models?.rl !== undefined;
+  const blockTime = new Float64Array(B);
+  const blockFresh = new Uint8Array(B * n);
+  const blockIndex = new Int32Array(B * n);
+  const blockSnap: MarketSnapshot[] = new Array(B * n);
+  const rows = new Float32Array(needMl || needRl ? B * n * F : 0);
+  const rowOk = new Uint8Array(B * n);
+  const blockMl = new Float64Array(B * n);
+  const blockRl = new Float32Array(B * n * 3);
+  const input = newStepInput(n);
+  const feature = new Float32Array(F);
+  let done = 0;
+  let candles = 0;
+
+  for (;;) {
+    // Phase A: advance books and states for up to B decision times.
+    let k = 0;
+    while (k < B) {
+      let t = Number.POSITIVE_INFINITY;
+      for (let m = 0; m < n; m++) {
+        const i = cursor[m]!;
+        const s = series[m]!;
+        if (i < s.length && s.openTime[i]! < t) t = s.openTime[i]!;
+      }
+      if (t === Number.POSITIVE_INFINITY || t + STEP_MS > to) break;
+      blockTime[k] = t + STEP_MS;
+      for (let m = 0; m < n; m++) {
+        const s = series[m]!;
+        const i = cursor[m]!;
+        const slot = k * n + m;
+        if (i < s.length && s.openTime[i] === t) {
+          feeds[m]!.pushAt(s, i);
+          blockFresh[slot] = 1;
+          blockIndex[slot] = i;
+          blockSnap[slot] = feeds[m]!.state.snapshot();
+          if (needMl || needRl) {
+            feeds[m]!.state.features(feature);
+            rowOk[slot] = isComplete(feature) ? 1 : 0;
+            rows.set(feature, slot * F);
+          }
+          cursor[m] = i + 1;
+          candles++;
+        } else {
+          blockFresh[slot] = 0;
+          rowOk[slot] = 0;
+        }
+      }
+      k++;
+    }
+    if (k === 0) break;
+    // Phase B: batched model inference over the complete feature rows of the block.
+    blockMl.fill(Number.NaN, 0, k * n);
+    blockRl.fill(Number.NaN, 0, k * n * 3);
+    if (needMl || needRl) await inferBlock(opts.models!, rows, rowOk, k * n, F, blockMl, blockRl);
+    // Phase C: the shared loop body, step by step in time order.
+    for (let j = 0; j < k; j++) {
+      const time = blockTime[j]!;
+      clock.set(time);
+      input.time = time;
+      input.trade = time >= from;
+      for (let m = 0; m < n; m++) {
+        const slot = j * n + m;
+        const fresh = blockFresh[slot]!;
+        input.fresh[m] = fresh;
+        if (fresh === 1) {
+          const s = series[m]!;
+          const i = blockIndex[slot]!;
+          input.openTime[m] = s.openTime[i]!;
+          input.open[m] = s.open[i]!;
+          input.close[m] = s.close[i]!;
+          input.snapshots[m] = blockSnap[slot]!;
+          input.mlProbability[m] = blockMl[slot]!;
+          for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = blockRl[slot * 3 + q]!;
+        }
+      }
+      const pending = core.step(input);
+      if (pending) await pending;
+    }
+    done += k;
+    opts.onProgress?.(done, steps);
+  }
+
+  const times = core.recorder.times();
+  return {
+    bot: opts.bot ?? 'backtest',
+    revision: opts.revision ?? 'local',
+    markets,
+    quoteCurrency: markets[0]!.split('-')[0]!,
+    from,
+    to,
+    steps: core.recorder.length,
+    candles,
+    times,
+    arms: core.arms.map((arm, a) => {
+      const equity = core.recorder.equity(a);
+      let open = 0;
+      for (const v of arm.volume) if (v !== 0) open++;
+      return {
+        name: arm.spec.name,
+        spec: arm.spec,
+        refused: { ...arm.refused },
+        roundTrips: arm.roundTrips,
+        marks: arm.marks,
+        equity,
+        metrics: armMetrics({
+          times,
+          equity,
+          n: equity.length,
+          initialEquity: arm.initialCash,
+          roundTrips: arm.roundTrips,
+          orders: arm.confidenceCount,
+          openPositions: open,
+          confidenceSum: arm.confidenceSum,
+          exposureSum: core.recorder.exposureSum(a),
+          dailyLossBreaches: arm.dailyLoss.breaches,
+          realisedPnl: arm.realisedPnl,
+          feesPaid: arm.feesPaid,
+        }),
+      };
+    }),
+  };
+}
+
+async function inferBlock(
+  models: BatchModels,
+  rows: Float32Array,
+  rowOk: Uint8Array,
+  slots: number,
+  F: number,
+  ml: Float64Array,
+  rl: Float32Array,
+): Promise<void> {
+  let count = 0;
+  for (let s = 0; s < slots; s++) if (rowOk[s] === 1) count++;
+  if (count === 0) return;
+  const batch = new Float32Array(count * F);
+  let r = 0;
+  for (let s = 0; s < slots; s++) if (rowOk[s] === 1) batch.set(rows.subarray(s * F, s * F + F), r++ * F);
+  const p = models.ml ? await models.ml.predictBatch(batch) : undefined;
+  const a = models.rl ? await models.rl.act(batch) : undefined;
+  r = 0;
+  for (let s = 0; s < slots; s++) {
+    if (rowOk[s] !== 1) continue;
+    if (p) ml[s] = p[r]!;
+    if (a) for (let q = 0; q < 3; q++) rl[s * 3 + q] = a[r * 3 + q]!;
+    r++;
+  }
+}
+
+function lowerBoundTime(s: CandleSeries, time: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s.openTime[mid]! < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Decision steps ahead (for progress and array sizing): the longest market's candle count up to `to`. */
+function countSteps(series: CandleSeries[], cursor: number[], to: number): number {
+  let max = 0;
+  series.forEach((s, m) => {
+    const end = lowerBoundTime(s, to - STEP_MS + 1);
+    max = Math.max(max, end - cursor[m]!);
+  });
+  return max;
+}
+
+function iso(t: number): string {
+  return Number.isFinite(t) ? new Date(t).toISOString() : String(t);
+}
