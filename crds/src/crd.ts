@@ -4,8 +4,12 @@
 // - `exclusiveMinimum`/`exclusiveMaximum` are booleans beside minimum/maximum, not numbers;
 // - `additionalProperties` may not sit beside `properties` (unknown fields are pruned, and
 //   `kubectl apply`'s strict field validation reports them), so it is dropped;
-// - no `$id`/`$schema`/`const`, and TypeBox's own markers are left out.
+// - no `$id`/`$schema`/`const`, and TypeBox's own markers are left out;
+// - an object's `default: {}` is expanded to the object with its nested defaults: the apiserver
+//   checks each default against the CEL rules as written, without nested defaulting, so `{}`
+//   fails `self.oversold < self.overbought` with "no such key" (seen on kube-apiserver v1.34).
 import type { TSchema } from 'typebox';
+import Value from 'typebox/value';
 import { TradingBotSpecSchema, TradingBotStatusSchema } from './schema.ts';
 import { API_VERSION, CATEGORY, GROUP, KIND, PLURAL, SHORT_NAME, SINGULAR, VERSION } from './types.ts';
 
@@ -33,11 +37,15 @@ export function toStructural(schema: TSchema | Json): Json {
       out.maximum = value;
       out.exclusiveMaximum = true;
     } else if (key === 'properties') {
+      // Recurse into the TypeBox originals: Value.Default needs TypeBox's markers.
+      const originals = (schema as Json).properties as Record<string, Json>;
       out.properties = Object.fromEntries(
-        Object.entries(value as Record<string, Json>).map(([name, child]) => [name, toStructural(child)]),
+        Object.keys(value as Json).map((name) => [name, toStructural(originals[name]!)]),
       );
-    } else if (key === 'items') out.items = toStructural(value as Json);
-    else out[key] = value;
+    } else if (key === 'items') out.items = toStructural((schema as Json).items as Json);
+    else if (key === 'default' && value !== null && typeof value === 'object') {
+      out.default = Value.Default(schema as TSchema, structuredClone(value));
+    } else out[key] = value;
   }
   return out;
 }
@@ -75,9 +83,9 @@ export const PRINTER_COLUMNS = [
 
 /** The apiextensions.k8s.io/v1 CustomResourceDefinition of TradingBot. */
 export function tradingBotCrd(): Json {
+  // With a default, a bot applied without a spec still gets every SPEC default.
   const spec = toStructural(TradingBotSpecSchema);
-  // With `default: {}` a bot applied without a spec still gets every SPEC default.
-  spec.default = {};
+  spec.default = Value.Default(TradingBotSpecSchema, {});
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',

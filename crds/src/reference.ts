@@ -74,7 +74,7 @@ function walk(node: Json, path: string, rows: Row[], rules: RuleRow[]): void {
   rows.push({
     path,
     type: typeOf(node),
-    defaultValue: node.default === undefined ? '' : `\`${JSON.stringify(node.default)}\``,
+    defaultValue: defaultOf(node),
     bounds: bounds(node),
     description: String(node.description ?? ''),
   });
@@ -90,6 +90,13 @@ function walk(node: Json, path: string, rows: Row[], rules: RuleRow[]): void {
   }
   const items = node.items as Json | undefined;
   if (items?.type === 'object') walk(items, `${path}[]`, rows, rules);
+}
+
+function defaultOf(node: Json): string {
+  if (node.default === undefined) return '';
+  // A section's default is the object of its fields' defaults, listed row by row below it.
+  if (node.type === 'object') return "its fields' defaults";
+  return `\`${JSON.stringify(node.default)}\``;
 }
 
 function typeOf(node: Json): string {
