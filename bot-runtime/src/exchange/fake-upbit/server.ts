@@ -1,0 +1,285 @@
+// A local Upbit-compatible exchange (HTTP + WebSocket on 127.0.0.1, port 0 by default) for tests and
+// for `mode: live` in the demo (spec.exchange.baseUrl points at it). It behaves as docs.upbit.com
+// says, and has fault switches for what real networks and exchanges do: latency, 5xx, dropped
+// connections, and the worst one for money: an order accepted whose response never arrives.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Candle, Timeframe } from '../../types.ts';
+import { type BookConfig, DEFAULT_BOOK, FakeBook, UpbitApiError } from './book.ts';
+import { Authenticator, bodyQuery, RequestBudget, UPBIT_GROUP_LIMITS } from './guards.ts';
+import { FakeMarket, seededRandom, syntheticCandles } from './market.ts';
+import { TickerServer } from './ticker-server.ts';
+import { accountsJson, candleJson, errorJson, orderJson, tickerJson } from './wire.ts';
+
+export interface Faults {
+  /** Added before every HTTP answer. */
+  latencyMs: number;
+  /** Probability (0..1) that a request gets a 503 before it is processed. */
+  serverErrorRate: number;
+  /** Probability that a connection is cut before the request is processed. */
+  dropRate: number;
+  /** The next N requests get a 503 (deterministic counterpart of serverErrorRate). */
+  serverErrorsNext: number;
+  /** The next N requests are cut before processing. */
+  dropsNext: number;
+  /** The next N accepted orders lose their response: the order exists, the client sees a hang-up. */
+  loseOrderResponsesNext: number;
+  /** Answer every request with 418 (blocked). */
+  blocked: boolean;
+}
+
+export const NO_FAULTS: Faults = {
+  latencyMs: 0,
+  serverErrorRate: 0,
+  dropRate: 0,
+  serverErrorsNext: 0,
+  dropsNext: 0,
+  loseOrderResponsesNext: 0,
+  blocked: false,
+};
+
+export interface FakeUpbitOptions {
+  host?: string;
+  port?: number;
+  /** access key -> secret key. */
+  keys?: Record<string, string>;
+  book?: Partial<BookConfig>;
+  /** Candles to serve (e.g. replayed files); without them a seeded synthetic market. */
+  candles?: readonly Candle[];
+  markets?: readonly string[];
+  seed?: number;
+  /** Requests per second per group (Upbit's limits by default). */
+  limits?: Record<string, number>;
+  /** After this many 429s in a row the fake blocks with 418, as Upbit does to clients ignoring 429s. */
+  blockAfter429s?: number;
+  tickerIntervalMs?: number;
+  idleTimeoutMs?: number;
+  faults?: Partial<Faults>;
+  now?: () => number;
+}
+
+export const DEFAULT_MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL'];
+const MINUTE_UNITS: Record<string, Timeframe | undefined> = { '5': '5m', '15': '15m', '60': '1h' };
+const SUPPORTED_UNITS = new Set(['1', '3', '5', '10', '15', '30', '60', '240']);
+
+interface Route {
+  group: string;
+  auth: boolean;
+  handle: (req: IncomingMessage, url: URL, body: Record<string, unknown>) => unknown;
+}
+
+export class FakeUpbit {
+  readonly book: FakeBook;
+  readonly market: FakeMarket;
+  readonly faults: Faults;
+  readonly #server: Server;
+  readonly #ticker: TickerServer;
+  readonly #auth: Authenticator;
+  readonly #budget: RequestBudget;
+  readonly #random: () => number;
+  readonly #blockAfter: number;
+  #consecutive429 = 0;
+  /** Every request seen: method, path and the status answered (0 = connection cut). */
+  readonly log: Array<{ method: string; path: string; status: number }> = [];
+
+  private constructor(opts: FakeUpbitOptions) {
+    const now = opts.now ?? Date.now;
+    const markets = opts.markets ?? DEFAULT_MARKETS;
+    this.market = new FakeMarket(opts.candles ?? syntheticCandles(markets, now(), opts.seed ?? 1));
+    this.book = new FakeBook({ ...DEFAULT_BOOK, ...opts.book }, (m) => this.market.price(m), now);
+    this.faults = { ...NO_FAULTS, ...opts.faults };
+    this.#auth = new Authenticator(new Map(Object.entries(opts.keys ?? {})));
+    this.#budget = new RequestBudget(opts.limits ?? UPBIT_GROUP_LIMITS, now);
+    this.#random = seededRandom(opts.seed ?? 1);
+    this.#blockAfter = opts.blockAfter429s ?? Number.POSITIVE_INFINITY;
+    this.#server = createServer((req, res) => void this.#serve(req, res));
+    this.#ticker = new TickerServer(
+      this.#server,
+      { intervalMs: opts.tickerIntervalMs ?? 1000, idleTimeoutMs: opts.idleTimeoutMs ?? 120_000 },
+      (m) => this.market.price(m),
+    );
+  }
+
+  static async start(opts: FakeUpbitOptions = {}): Promise<FakeUpbit> {
+    const fake = new FakeUpbit(opts);
+    await new Promise<void>((resolve, reject) => {
+      fake.#server.once('error', reject);
+      fake.#server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    });
+    return fake;
+  }
+
+  get url(): string {
+    const a = this.#server.address() as AddressInfo;
+    return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+  }
+
+  get websocketUrl(): string {
+    return `${this.url.replace(/^http/, 'ws')}/websocket/v1`;
+  }
+
+  get ticker(): TickerServer {
+    return this.#ticker;
+  }
+
+  async close(): Promise<void> {
+    await this.#ticker.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const entry = { method: req.method ?? 'GET', path: url.pathname, status: 0 };
+    this.log.push(entry);
+    const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
+      entry.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(body);
+    };
+    try {
+      const body = await readBody(req);
+      if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+      if (this.#take('dropsNext', 'dropRate')) return void req.socket.destroy();
+      if (this.faults.blocked) return send(418, errorJson('blocked', 'too many requests after 429; blocked'));
+      const route = this.#route(entry.method, url.pathname);
+      if (!route) return send(404, errorJson('not_found', `no route ${entry.method} ${url.pathname}`));
+      const { header, over } = this.#budget.take(route.group);
+      if (over) {
+        this.#consecutive429 += 1;
+        if (this.#consecutive429 > this.#blockAfter) this.faults.blocked = true;
+        return send(429, errorJson('too_many_requests', `group ${route.group}: too many requests`), {
+          'remaining-req': header,
+        });
+      }
+      this.#consecutive429 = 0;
+      if (this.#take('serverErrorsNext', 'serverErrorRate')) {
+        return send(503, errorJson('server_error', 'temporarily unavailable'), { 'remaining-req': header });
+      }
+      if (route.auth) {
+        const query = entry.method === 'POST' ? bodyQuery(body) : url.search.replace(/^\?/, '');
+        this.#auth.check(req.headers.authorization, query);
+      }
+      const result = route.handle(req, url, body);
+      if (entry.method === 'POST' && this.faults.loseOrderResponsesNext > 0) {
+        // The order is in the book; the client only sees the socket close.
+        this.faults.loseOrderResponsesNext -= 1;
+        return void req.socket.destroy();
+      }
+      send(entry.method === 'POST' ? 201 : 200, JSON.stringify(result), { 'remaining-req': header });
+    } catch (error) {
+      if (error instanceof UpbitApiError)
+        return send(error.status, errorJson(error.upbitName, error.message));
+      send(500, errorJson('server_error', (error as Error).message));
+    }
+  }
+
+  #take(counter: 'dropsNext' | 'serverErrorsNext', rate: 'dropRate' | 'serverErrorRate'): boolean {
+    if (this.faults[counter] > 0) {
+      this.faults[counter] -= 1;
+      return true;
+    }
+    return this.faults[rate] > 0 && this.#random() < this.faults[rate];
+  }
+
+  #route(method: string, path: string): Route | undefined {
+    const key = `${method} ${path}`;
+    if (key === 'GET /v1/accounts')
+      return { group: 'default', auth: true, handle: () => accountsJson(this.book) };
+    if (key === 'POST /v1/orders') {
+      return {
+        group: 'order',
+        auth: true,
+        handle: (_r, _u, body) => orderJson(this.book.place(body), false),
+      };
+    }
+    if (key === 'GET /v1/order')
+      return { group: 'default', auth: true, handle: (_r, url) => orderJson(this.#find(url), true) };
+    if (key === 'DELETE /v1/order') {
+      return {
+        group: 'default',
+        auth: true,
+        handle: (_r, url) => orderJson(this.book.cancel(this.#find(url)), false),
+      };
+    }
+    if (key === 'GET /v1/ticker')
+      return { group: 'ticker', auth: false, handle: (_r, url) => this.#tickers(url) };
+    if (key === 'GET /v1/market/all') {
+      return {
+        group: 'market',
+        auth: false,
+        handle: () => this.market.markets.map((m) => ({ market: m, english_name: m })),
+      };
+    }
+    if (key === 'GET /v1/candles/days')
+      return { group: 'candle', auth: false, handle: (_r, url) => this.#candles(url, '1d') };
+    const minutes = /^GET \/v1\/candles\/minutes\/(\d+)$/.exec(key);
+    if (minutes) {
+      const unit = minutes[1]!;
+      return {
+        group: 'candle',
+        auth: false,
+        handle: (_r, url) => {
+          if (!SUPPORTED_UNITS.has(unit))
+            throw new UpbitApiError(400, 'invalid_parameter', `unit ${unit} is not supported`);
+          const tf = MINUTE_UNITS[unit];
+          return tf ? this.#candles(url, tf) : [];
+        },
+      };
+    }
+    return undefined;
+  }
+
+  #find(url: URL) {
+    const uuid = url.searchParams.get('uuid') ?? undefined;
+    const identifier = url.searchParams.get('identifier') ?? undefined;
+    if (uuid === undefined && identifier === undefined) {
+      throw new UpbitApiError(400, 'invalid_parameter', 'uuid or identifier is required');
+    }
+    const order = this.book.find({ ...(uuid ? { uuid } : {}), ...(identifier ? { identifier } : {}) });
+    if (!order) throw new UpbitApiError(404, 'order_not_found', 'order not found');
+    return order;
+  }
+
+  #tickers(url: URL): unknown[] {
+    const codes = (url.searchParams.get('markets') ?? '').split(',').filter((c) => c !== '');
+    const now = Date.now();
+    return codes.map((code) => {
+      const price = this.market.price(code);
+      if (price === undefined) throw new UpbitApiError(404, 'not_found', `Code not found: ${code}`);
+      return tickerJson(code, price, now);
+    });
+  }
+
+  #candles(url: URL, tf: Timeframe): unknown[] {
+    const market = url.searchParams.get('market');
+    if (!market) throw new UpbitApiError(400, 'invalid_parameter', 'market is required');
+    const count = Number(url.searchParams.get('count') ?? '1');
+    if (!Number.isInteger(count) || count < 1 || count > 200) {
+      throw new UpbitApiError(400, 'invalid_parameter', 'count must be an integer from 1 to 200');
+    }
+    const toText = url.searchParams.get('to');
+    const to = toText
+      ? Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(toText) ? toText : `${toText.replace(' ', 'T')}Z`)
+      : Number.POSITIVE_INFINITY;
+    if (Number.isNaN(to))
+      throw new UpbitApiError(400, 'invalid_parameter', `to is not a date-time: ${toText}`);
+    return this.market.candles(market, tf, count, to).map((c) => candleJson(c, tf));
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  if (req.method !== 'POST') return {};
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return {};
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body === 'object' && body !== null && !Array.isArray(body))
+      return body as Record<string, unknown>;
+  } catch {
+    // fall through to the Upbit error below
+  }
+  throw new UpbitApiError(400, 'invalid_parameter', 'body must be a JSON object');
+}
