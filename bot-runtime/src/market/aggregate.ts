@@ -40,7 +40,15 @@ export class CandleAggregator {
     }
     const open = this.#current;
     if (open === undefined) {
-      this.#current = { ...c, openTime: start };
+      this.#current = {
+        openTime: start,
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+        volume: c.volume,
+        quoteVolume: c.quoteVolume,
+      };
     } else {
       if (c.high > open.high) open.high = c.high;
       if (c.low < open.low) open.low = c.low;
@@ -72,7 +80,7 @@ export class CandleAggregator {
   }
 
   #emit(c: CandleFields): Candle {
-    return { market: this.market, timeframe: this.timeframe, ...c };
+    return { ...c, market: this.market, timeframe: this.timeframe };
   }
 }
 
