@@ -143,9 +143,9 @@ cmd_build() {
   Either install Go (>= 1.24; https://go.dev/doc/install or your distribution's golang package) and run
   'hack/control-plane.sh build', or point KUBEBUILDER_ASSETS at a folder that holds kube-apiserver and
   etcd (e.g. the output of 'setup-envtest use -p path')."
-  local work
-  work=$(mktemp -d "${TMPDIR:-/tmp}/kubetrade-cp-build.XXXXXX")
-  trap 'rm -rf "$work"' EXIT
+  BUILD_WORK=$(mktemp -d "${TMPDIR:-/tmp}/kubetrade-cp-build.XXXXXX")
+  trap 'rm -rf "${BUILD_WORK:-}"' EXIT
+  local work="$BUILD_WORK"
   mkdir -p "$work/out"
   local start=$SECONDS
   say "building ${VERSIONS_KEY} into ${BIN_DIR}"
