@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { isKrwMarket, krwTickSize } from '../portfolio/market-rules.ts';
+import { SYNTHETIC_START, SyntheticMarket } from './synthetic-market.ts';
+import { DEFAULT_SYNTHETIC_MARKETS, KRW_MAJORS } from './synthetic-profiles.ts';
+import { TIMEFRAME_MS } from './timeframes.ts';
+import { validateCandles } from './validate.ts';
+
+const DAY = TIMEFRAME_MS['1d'];
+const DAYS = 60;
+
+async function load(seed: number, days = DAYS) {
+  return new SyntheticMarket({ seed, defaultDays: days }).load();
+}
+
+describe('SyntheticMarket determinism', () => {
+  it('gives the same series for the same seed, to the last digit', async () => {
+    const a = await load(42);
+    const b = await load(42);
+    for (const market of DEFAULT_SYNTHETIC_MARKETS) {
+      for (const tf of ['5m', '15m', '1h', '1d'] as const) {
+        expect(b.get(market)![tf]!.close).toEqual(a.get(market)![tf]!.close);
+        expect(b.get(market)![tf]!.volume).toEqual(a.get(market)![tf]!.volume);
+      }
+    }
+  });
+
+  it('gives a different series for a different seed', async () => {
+    const a = (await load(1)).get('KRW-BTC')!['5m']!;
+    const b = (await load(2)).get('KRW-BTC')!['5m']!;
+    let differ = 0;
+    for (let i = 0; i < a.length; i++) if (a.close[i] !== b.close[i]) differ++;
+    expect(differ).toBeGreaterThan(a.length * 0.9);
+  });
+
+  it('only appends candles when the range grows, and a market does not depend on which others are loaded', async () => {
+    const short = (await load(5, 10)).get('KRW-SOL')!['5m']!;
+    const long = (await load(5, 20)).get('KRW-SOL')!['5m']!;
+    expect(long.close.subarray(0, short.length)).toEqual(short.close);
+    const alone = await new SyntheticMarket({ seed: 5, markets: ['KRW-SOL'], defaultDays: 10 }).load();
+    expect(alone.get('KRW-SOL')!['5m']!.close).toEqual(short.close);
+    const ranged = await new SyntheticMarket({ seed: 5 }).load({
+      from: SYNTHETIC_START + 5 * DAY,
+      to: SYNTHETIC_START + 6 * DAY,
+    });
+    const day = ranged.get('KRW-SOL')!['5m']!;
+    expect(day.length).toBe(288);
+    expect(day.close).toEqual(short.close.subarray(5 * 288, 6 * 288));
+  });
+});
+
+describe('SyntheticMarket plausibility', async () => {
+  const data = await load(3, 120);
+
+  it.each(DEFAULT_SYNTHETIC_MARKETS)(
+    '%s: valid candles on the KRW tick grid near its price level',
+    (market) => {
+      const s = data.get(market)!['5m']!;
+      expect(s.length).toBe(120 * 288);
+      // Counted in plain loops (one expect per property) to keep the test fast over 34,560 candles.
+      const level = KRW_MAJORS[market]!.price;
+      const broken = {
+        nonPositive: 0,
+        highBelowBody: 0,
+        lowAboveBody: 0,
+        noVolume: 0,
+        offGrid: 0,
+        farFromLevel: 0,
+      };
+      for (let i = 0; i < s.length; i++) {
+        const o = s.open[i]!;
+        const c = s.close[i]!;
+        if (!(s.low[i]! > 0)) broken.nonPositive++;
+        if (s.high[i]! < Math.max(o, c)) broken.highBelowBody++;
+        if (s.low[i]! > Math.min(o, c)) broken.lowAboveBody++;
+        if (!(s.volume[i]! > 0)) broken.noVolume++;
+        const ticks = c / krwTickSize(c);
+        if (Math.abs(ticks - Math.round(ticks)) > 1e-6) broken.offGrid++;
+        if (c < level / 5 || c > level * 5) broken.farFromLevel++;
+      }
+      expect(broken).toEqual({
+        nonPositive: 0,
+        highBelowBody: 0,
+        lowAboveBody: 0,
+        noVolume: 0,
+        offGrid: 0,
+        farFromLevel: 0,
+      });
+      expect(isKrwMarket(market)).toBe(true);
+      // The validator (the same rules a replay file meets) finds nothing wrong.
+      const raw = {
+        file: 'synthetic',
+        row: Array.from(s.openTime, (_, i) => i + 1),
+        openTime: Array.from(s.openTime),
+        open: Array.from(s.open),
+        high: Array.from(s.high),
+        low: Array.from(s.low),
+        close: Array.from(s.close),
+        volume: Array.from(s.volume),
+        quoteVolume: Array.from(s.quoteVolume),
+      };
+      expect(validateCandles([raw], TIMEFRAME_MS['5m']).issues).toEqual([]);
+    },
+  );
+
+  it('trades more volume on big moves (crashes, breakouts) than on quiet candles', () => {
+    const s = data.get('KRW-BTC')!['5m']!;
+    const moves = Array.from(s.close, (c, i) => ({
+      move: Math.abs(Math.log(c / s.open[i]!)),
+      quote: s.quoteVolume[i]!,
+    }));
+    moves.sort((a, b) => a.move - b.move);
+    const tenth = Math.floor(moves.length / 10);
+    const mean = (xs: { quote: number }[]) => xs.reduce((sum, x) => sum + x.quote, 0) / xs.length;
+    expect(mean(moves.slice(-tenth))).toBeGreaterThan(2 * mean(moves.slice(0, tenth)));
+  });
+
+  it('has regimes: both sustained rises and crashes of several percent within a day', () => {
+    const days = data.get('KRW-BTC')!['1d']!;
+    const returns = Array.from(days.close, (c, i) => c / days.open[i]! - 1);
+    expect(Math.min(...returns)).toBeLessThan(-0.04);
+    expect(Math.max(...returns)).toBeGreaterThan(0.04);
+  });
+});
