@@ -126,10 +126,10 @@ function onePass(close: Float64Array, volume: Float64Array, n: number, params: S
       volTotal -= volume[i - vp + 1]!;
       vr = average > 0 ? v / average : 0;
     }
-    if (rsi === rsi) sum += rsi;
-    if (hist === hist) sum += hist;
-    if (pb === pb) sum += pb;
-    if (vr === vr) sum += vr;
+    if (!Number.isNaN(rsi)) sum += rsi;
+    if (!Number.isNaN(hist)) sum += hist;
+    if (!Number.isNaN(pb)) sum += pb;
+    if (!Number.isNaN(vr)) sum += vr;
   }
   return sum;
 }
