@@ -71,6 +71,12 @@ export function mlSignal(pUp: number, cfg: MlConfig): LayerSignal {
   };
 }
 
+const NOTHING_TO_VALIDATE: LayerSignal = Object.freeze({
+  action: 'HOLD',
+  confidence: 0,
+  reasons: Object.freeze(['nothing to validate']) as string[],
+}) as LayerSignal;
+
 /** Returns the validated signal and the validation's own record (for Signal.layers.mlValidation). */
 export function mlValidate(
   signal: LayerSignal,
