@@ -71,25 +71,16 @@ export function mlSignal(pUp: number, cfg: MlConfig): LayerSignal {
   };
 }
 
-const NOTHING_TO_VALIDATE: LayerSignal = Object.freeze({
-  action: 'HOLD',
-  confidence: 0,
-  reasons: Object.freeze(['nothing to validate']) as string[],
-}) as LayerSignal;
-
 /** Returns the validated signal and the validation's own record (for Signal.layers.mlValidation). */
 export function mlValidate(
   signal: LayerSignal,
   pUp: number,
   cfg: MlConfig,
 ): { signal: LayerSignal; validation: LayerSignal } {
-  const p = pUp.toFixed(3);
   if (signal.action === 'HOLD') {
-    return {
-      signal,
-      validation: { action: 'HOLD', confidence: 0, reasons: [`nothing to validate (p(up) ${p})`] },
-    };
+    return { signal, validation: { action: 'HOLD', confidence: 0, reasons: ['nothing to validate'] } };
   }
+  const p = pUp.toFixed(3);
   const vetoed = signal.action === 'BUY' ? pUp < cfg.vetoBelow : pUp > 1 - cfg.vetoBelow;
   if (vetoed) {
     const why = `ML veto: ${signal.action} with p(up) ${p}`;
