@@ -207,17 +207,23 @@ function parseCsv(text: string, file: string): ParsedFile {
   const raw = emptyRaw(file);
   const issues: ParsedFile['issues'] = [];
   const cell = (cells: string[], i: number): string => (i < 0 ? '' : (cells[i] ?? ''));
-  for (let li = hasHeader ? 1 : 0; li < lines.length; li++) {
-    const line = (lines[li] ?? '').replace(/\r$/, '');
-    if (line.trim() === '') continue;
+  const firstRow = hasHeader ? 1 : 0;
+  for (let li = firstRow; li < lines.length; li++) {
+    let line = lines[li]!;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.length === 0 || line.trim() === '') continue;
     const row = li + 1;
     const cells = line.split(',');
     const timeText = cell(cells, cols.time);
-    if (raw.market === undefined && cols.market >= 0)
-      raw.market = cell(cells, cols.market).trim() || undefined;
-    if (raw.intervalMs === undefined && BARE_DATE.test(timeText.trim())) raw.intervalMs = TIMEFRAME_MS['1d'];
+    if (raw.openTime.length === 0) {
+      // Per-file facts come from the first data row: the market column and a bare-date (day) time.
+      if (cols.market >= 0) raw.market = cell(cells, cols.market).trim() || undefined;
+      if (BARE_DATE.test(timeText.trim())) raw.intervalMs = TIMEFRAME_MS['1d'];
+    }
+    // Fast path for the ccxt layout's numeric timestamps (~120k rows per 5m file).
+    const numericTime = timeText === '' ? Number.NaN : Number(timeText);
     const values = [
-      parseUtcTime(timeText),
+      Number.isNaN(numericTime) ? parseUtcTime(timeText) : epochMs(numericTime),
       num(cell(cells, cols.open)),
       num(cell(cells, cols.high)),
       num(cell(cells, cols.low)),
