@@ -12,7 +12,7 @@ export class Reader {
     this.endpoint = endpoint;
     this.path = path;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw invalid(endpoint, path, `expected an object, got ${describe(value)}`);
+      throw invalid(endpoint, path === '' ? '(body)' : path, `expected an object, got ${describe(value)}`);
     }
     this.#obj = value as Record<string, unknown>;
   }

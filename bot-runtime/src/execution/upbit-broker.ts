@@ -1,0 +1,285 @@
+// The live broker: OrderIntents become Upbit orders with `identifier = clientOrderId`, and Upbit's
+// orders and trades come back as Order/Fill. Exactly-once placement (DESIGN.md "Money safety
+// first"): an order POST is never blindly re-sent. When its outcome is unknown (timeout, lost
+// response, 5xx, refused body) the broker asks the exchange by identifier; only an order the
+// exchange says it does not have is sent again, and Upbit's unique identifier turns even a racing
+// second POST into a `duplicate_identifier` rejection instead of a second order.
+import { ExchangeError, isExchangeError, OUTCOME_UNKNOWN } from '../exchange/errors.ts';
+import type { UpbitClient } from '../exchange/upbit/client.ts';
+import type { UpbitOrder } from '../exchange/upbit/responses.ts';
+import { isKrwMarket, minOrderQuote, roundCash } from '../portfolio/market-rules.ts';
+import type { Fill, OrderIntent } from '../types.ts';
+import { type Broker, type Order, type OrderState, type RejectionCode, TERMINAL_STATES } from './broker.ts';
+
+/**
+ * What a broker that talks to a real exchange adds to `Broker`: asking the exchange (the truth)
+ * instead of its memory. Proposed for broker.ts (engineer C) so the loop can reconcile any live broker.
+ */
+export interface LiveBroker extends Broker {
+  /** The exchange's view of the order with this client id, or undefined if it was never placed. */
+  lookup(clientOrderId: string): Promise<Order | undefined>;
+  /**
+   * Settles an intent whose placement may have happened (restart after a crash, a timeout): adopts
+   * the exchange's order if it exists, places it exactly once if it does not.
+   */
+  reconcile(intent: OrderIntent): Promise<Order>;
+  /** Polls every open order; new trades become fills, newly terminal orders become finished. */
+  sync(): Promise<void>;
+}
+
+export interface UpbitBrokerConfig {
+  /** spec.risk.minOrderKRW (Upbit: 5,000 KRW). */
+  minOrderKRW: number;
+  now?: () => number;
+}
+
+/** Upbit's order-rejection names -> the broker's codes (docs.upbit.com error table). */
+const REJECTIONS: Record<string, RejectionCode> = {
+  under_min_total_bid: 'BELOW_MIN_ORDER',
+  under_min_total_ask: 'BELOW_MIN_ORDER',
+  insufficient_funds_bid: 'INSUFFICIENT_FUNDS',
+  insufficient_funds_ask: 'INSUFFICIENT_FUNDS',
+  market_does_not_exist: 'UNKNOWN_MARKET',
+};
+
+/** The name the local exchange uses for a reused identifier (see fake-upbit/book.ts). */
+export const DUPLICATE_IDENTIFIER = 'duplicate_identifier';
+
+interface Tracked {
+  order: Order;
+  uuid: string | undefined;
+  /** A POST may have reached the exchange without us knowing the outcome. */
+  uncertain: boolean;
+  tradeIds: Set<string>;
+  feesReported: number;
+  finished: boolean;
+}
+
+const NO_FILLS: readonly Fill[] = Object.freeze([]) as readonly Fill[];
+const NO_ORDERS: readonly Order[] = Object.freeze([]) as readonly Order[];
+
+export class UpbitBroker implements LiveBroker {
+  readonly name = 'upbit';
+  readonly #client: UpbitClient;
+  readonly #cfg: UpbitBrokerConfig;
+  readonly #now: () => number;
+  readonly #tracked = new Map<string, Tracked>();
+  #fills: Fill[] = [];
+  #finished: Order[] = [];
+
+  constructor(client: UpbitClient, cfg: UpbitBrokerConfig) {
+    this.#client = client;
+    this.#cfg = cfg;
+    this.#now = cfg.now ?? Date.now;
+  }
+
+  /**
+   * Places the intent once. `possiblySent` (the store had this intent as sent before a restart)
+   * makes the first step a lookup instead of a POST. Rejections come back as `rejected` orders;
+   * infrastructure failures (blocked, auth, unreachable) throw, leaving the intent to reconcile.
+   */
+  async submit(intent: OrderIntent, opts: { possiblySent?: boolean } = {}): Promise<Order> {
+    const known = this.#tracked.get(intent.clientOrderId);
+    if (known && !known.uncertain && known.order.state !== 'intent') return known.order;
+    const tracked = known ?? this.#track(intent);
+    const problem = this.#validate(intent);
+    if (problem) return this.#reject(tracked, problem.code, problem.message);
+    if (opts.possiblySent || tracked.uncertain) return this.reconcile(intent);
+    return this.#place(tracked);
+  }
+
+  async reconcile(intent: OrderIntent): Promise<Order> {
+    const tracked = this.#tracked.get(intent.clientOrderId) ?? this.#track(intent);
+    const found = await this.#client.order({ identifier: intent.clientOrderId });
+    if (found) return this.#apply(tracked, found);
+    // The exchange has no such order: the earlier POST never arrived. Sending it now is the first
+    // placement, not a repeat; a racing late arrival would be refused as a duplicate identifier.
+    tracked.uncertain = false;
+    return this.#place(tracked);
+  }
+
+  async lookup(clientOrderId: string): Promise<Order | undefined> {
+    const found = await this.#client.order({ identifier: clientOrderId });
+    const tracked = this.#tracked.get(clientOrderId);
+    if (!found) return tracked?.order.state === 'intent' ? undefined : tracked?.order;
+    return tracked ? this.#apply(tracked, found) : undefined;
+  }
+
+  async sync(): Promise<void> {
+    for (const tracked of this.#tracked.values()) {
+      if (tracked.uuid === undefined || TERMINAL_STATES.has(tracked.order.state)) continue;
+      const found = await this.#client.order({ uuid: tracked.uuid });
+      if (found) this.#apply(tracked, found);
+    }
+  }
+
+  async cancel(clientOrderId: string): Promise<Order | undefined> {
+    const tracked = this.#tracked.get(clientOrderId);
+    if (!tracked || tracked.uuid === undefined || TERMINAL_STATES.has(tracked.order.state))
+      return tracked?.order;
+    try {
+      await this.#client.cancelOrder({ uuid: tracked.uuid });
+    } catch (error) {
+      // Filled in the meantime: Upbit refuses the cancel; the lookup below tells the final state.
+      if (!isExchangeError(error, 'EXCHANGE_REJECTED')) throw error;
+    }
+    const found = await this.#client.order({ uuid: tracked.uuid });
+    return found ? this.#apply(tracked, found) : tracked.order;
+  }
+
+  order(clientOrderId: string): Order | undefined {
+    return this.#tracked.get(clientOrderId)?.order;
+  }
+
+  takeFills(): readonly Fill[] {
+    if (this.#fills.length === 0) return NO_FILLS;
+    const out = this.#fills;
+    this.#fills = [];
+    return out;
+  }
+
+  takeFinished(): readonly Order[] {
+    if (this.#finished.length === 0) return NO_ORDERS;
+    const out = this.#finished;
+    this.#finished = [];
+    return out;
+  }
+
+  #track(intent: OrderIntent): Tracked {
+    const tracked: Tracked = {
+      order: { intent, state: 'intent', filledVolume: 0, filledQuote: 0, fees: 0, updatedAt: this.#now() },
+      uuid: undefined,
+      uncertain: false,
+      tradeIds: new Set(),
+      feesReported: 0,
+      finished: false,
+    };
+    this.#tracked.set(intent.clientOrderId, tracked);
+    return tracked;
+  }
+
+  #validate(intent: OrderIntent): { code: RejectionCode; message: string } | undefined {
+    const id = intent.clientOrderId;
+    if (!isKrwMarket(intent.market)) {
+      return {
+        code: 'UNKNOWN_MARKET',
+        message: `order ${id}: the Upbit broker trades KRW markets only, got ${intent.market}`,
+      };
+    }
+    const amount = intent.side === 'buy' ? intent.quoteAmount : intent.volume;
+    const other = intent.side === 'buy' ? intent.volume : intent.quoteAmount;
+    if (amount === undefined || other !== undefined || !(amount > 0)) {
+      return {
+        code: 'INVALID_ORDER',
+        message: `order ${id}: a buy needs a positive quoteAmount, a sell a positive volume (exactly one)`,
+      };
+    }
+    const min = minOrderQuote(intent.market, this.#cfg.minOrderKRW);
+    if (intent.side === 'buy' && roundCash(intent.market, amount, 'down') < min) {
+      return {
+        code: 'BELOW_MIN_ORDER',
+        message: `order ${id} on ${intent.market}: ${amount} KRW is below the minimum order of ${min} KRW (spec.risk.minOrderKRW)`,
+      };
+    }
+    return undefined;
+  }
+
+  async #place(tracked: Tracked): Promise<Order> {
+    const { intent } = tracked.order;
+    let placed: UpbitOrder;
+    try {
+      tracked.uncertain = true;
+      placed = await this.#client.placeOrder({
+        market: intent.market,
+        identifier: intent.clientOrderId,
+        ...(intent.side === 'buy'
+          ? { side: 'bid', ordType: 'price', price: roundCash(intent.market, intent.quoteAmount!, 'down') }
+          : { side: 'ask', ordType: 'market', volume: intent.volume! }),
+      });
+    } catch (error) {
+      if (!(error instanceof ExchangeError)) throw error;
+      if (
+        OUTCOME_UNKNOWN.has(error.code) ||
+        error.code === 'EXCHANGE_INVALID_RESPONSE' ||
+        error.upbitName === DUPLICATE_IDENTIFIER
+      ) {
+        const found = await this.#client.order({ identifier: intent.clientOrderId });
+        if (found) return this.#apply(tracked, found);
+        // Not on the exchange (yet): it stays uncertain, so the next submit or reconcile asks again
+        // before anything is sent; the caller fails closed for this cycle.
+        throw error;
+      }
+      tracked.uncertain = false;
+      const code = error.upbitName !== undefined ? REJECTIONS[error.upbitName] : undefined;
+      if (error.code === 'EXCHANGE_REJECTED')
+        return this.#reject(tracked, code ?? 'INVALID_ORDER', error.message);
+      throw error;
+    }
+    tracked.uncertain = false;
+    this.#apply(tracked, placed);
+    if (placed.executedVolume > 0 || placed.tradesCount > 0 || placed.state !== 'wait') {
+      // The POST answer carries no trades; fetch them now so fills are not a cycle late.
+      const full = await this.#client.order({ uuid: placed.uuid }).catch(() => undefined);
+      if (full) this.#apply(tracked, full);
+    }
+    return tracked.order;
+  }
+
+  #apply(tracked: Tracked, upbit: UpbitOrder): Order {
+    tracked.uuid = upbit.uuid;
+    tracked.uncertain = false;
+    const order = tracked.order;
+    const fresh = upbit.trades.filter((t) => !tracked.tradeIds.has(t.uuid));
+    const feeDelta = Math.max(0, upbit.paidFee - tracked.feesReported);
+    const freshFunds = fresh.reduce((s, t) => s + t.funds, 0);
+    let feeLeft = feeDelta;
+    fresh.forEach((t, i) => {
+      tracked.tradeIds.add(t.uuid);
+      const fee = i === fresh.length - 1 ? feeLeft : freshFunds > 0 ? (feeDelta * t.funds) / freshFunds : 0;
+      feeLeft -= fee;
+      order.filledQuote += t.funds;
+      this.#fills.push({
+        clientOrderId: order.intent.clientOrderId,
+        market: order.intent.market,
+        side: order.intent.side,
+        price: t.price,
+        volume: t.volume,
+        fee,
+        time: t.createdAt,
+      });
+    });
+    if (fresh.length > 0) tracked.feesReported = upbit.paidFee;
+    order.filledVolume = Math.max(order.filledVolume, upbit.executedVolume);
+    order.fees = tracked.feesReported;
+    order.state = stateOf(upbit);
+    order.updatedAt = this.#now();
+    if (TERMINAL_STATES.has(order.state) && !tracked.finished) {
+      tracked.finished = true;
+      this.#finished.push(order);
+    }
+    return order;
+  }
+
+  #reject(tracked: Tracked, code: RejectionCode, message: string): Order {
+    tracked.order.state = 'rejected';
+    tracked.order.rejection = { code, message };
+    tracked.order.updatedAt = this.#now();
+    if (!tracked.finished) {
+      tracked.finished = true;
+      this.#finished.push(tracked.order);
+    }
+    return tracked.order;
+  }
+}
+
+/** Upbit wait/watch -> submitted or partially_filled; done -> filled; cancel -> cancelled. */
+export function stateOf(o: Pick<UpbitOrder, 'state' | 'executedVolume'>): OrderState {
+  switch (o.state) {
+    case 'done':
+      return 'filled';
+    case 'cancel':
+      return 'cancelled';
+    default:
+      return o.executedVolume > 0 ? 'partially_filled' : 'submitted';
+  }
+}
