@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cluster, eventually, useNamespace } from '../../test/cluster.ts';
 import { loadTradingBotYaml } from './load.ts';
 import { API_VERSION, GROUP, KIND, PLURAL } from './types.ts';
+import { validateSpec } from './validate.ts';
 import { INVALID_SPECS, VALID_SPECS } from './validation-cases.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -95,10 +96,16 @@ describe('TradingBot CRD on the apiserver', () => {
 
   // The same table the TS validator is tested with: the apiserver must refuse each spec and name
   // the same field, so local files and `kubectl apply` never disagree.
-  it.each(INVALID_SPECS)('refuses %s, naming the field like the TS validator', async (_what, spec, field) => {
-    const error = await rejection(['create', '--dry-run=server', '-n', ns(), '-f', '-'], bot('bad', spec));
-    expect(error).toContain(field);
-  });
+  it.each(INVALID_SPECS)(
+    'refuses %s with the message the TS validator gives',
+    async (_what, spec, field, words) => {
+      const error = await rejection(['create', '--dry-run=server', '-n', ns(), '-f', '-'], bot('bad', spec));
+      expect(error).toContain(field);
+      expect(error).toContain(words);
+      const local = validateSpec(spec).find((i) => i.path === field);
+      expect(error).toContain(local?.message);
+    },
+  );
 
   it.each(VALID_SPECS)('accepts %s like the TS validator', async (_what, spec) => {
     const out = await cluster().kubectl(

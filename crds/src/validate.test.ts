@@ -18,7 +18,9 @@ describe('validateSpec', () => {
 
   it('names the field and shows the value in the formatted message', () => {
     const [issue] = validateSpec({ cycleSeconds: 5 });
-    expect(formatIssue(issue!)).toBe('spec.cycleSeconds: Invalid value: 5: must be >= 10');
+    expect(formatIssue(issue!)).toBe(
+      'spec.cycleSeconds: Invalid value: 5: should be greater than or equal to 10',
+    );
   });
 
   it('has a rejecting case in the table for every CEL rule of the schema', () => {

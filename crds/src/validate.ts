@@ -2,9 +2,9 @@
 // (`kubetrade backtest -f bot.yaml`, the runtime's RuntimeConfig): default first, then the OpenAPI
 // checks, `x-kubernetes-list-type: set` uniqueness and every CEL rule through its TS predicate.
 import type { TSchema } from 'typebox';
-import Value from 'typebox/value';
 import { type CelValidation, predicateFor } from './cel.ts';
 import { defaultedUnknown } from './defaults.ts';
+import { openApiIssues, valueAt } from './openapi-issues.ts';
 import { TradingBotSpecSchema } from './schema.ts';
 
 /** One reason a spec is invalid: the field path (`spec.markets[1]`), the offending value, why. */
@@ -35,28 +35,6 @@ export function formatIssue(issue: SpecIssue): string {
 }
 
 const MAX_SHOWN_VALUE = 120;
-
-function openApiIssues(schema: TSchema, value: unknown, root: string): SpecIssue[] {
-  const issues: SpecIssue[] = [];
-  for (const error of Value.Errors(schema, value)) {
-    const segments = pointerSegments(error.instancePath);
-    if (error.keyword === 'boolean') continue; // the same unknown field is reported by additionalProperties
-    if (error.keyword === 'additionalProperties') {
-      const extra = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      for (const key of extra) {
-        const path = [...segments, key];
-        issues.push({ path: fieldPath(root, path), value: valueAt(value, path), message: 'unknown field' });
-      }
-      continue;
-    }
-    issues.push({
-      path: fieldPath(root, segments),
-      value: valueAt(value, segments),
-      message: describe(error),
-    });
-  }
-  return issues;
-}
 
 function ruleIssues(schema: TSchema, value: unknown, path: string): SpecIssue[] {
   const issues: SpecIssue[] = [];
@@ -93,15 +71,6 @@ function ruleIssues(schema: TSchema, value: unknown, path: string): SpecIssue[] 
   return issues;
 }
 
-/** TypeBox's message, in the apiserver's words where they differ in substance. */
-function describe(error: { keyword: string; message: string; params: unknown }): string {
-  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
-  if (error.keyword === 'enum' && allowed) {
-    return `Unsupported value: supported values: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-  }
-  return error.message;
-}
-
 function duplicates(items: unknown[], path: string): SpecIssue[] {
   const seen = new Set<unknown>();
   const issues: SpecIssue[] = [];
@@ -110,25 +79,4 @@ function duplicates(items: unknown[], path: string): SpecIssue[] {
     seen.add(item);
   });
   return issues;
-}
-
-function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-}
-
-function fieldPath(root: string, segments: string[]): string {
-  return segments.reduce((path, s) => (/^\d+$/.test(s) ? `${path}[${s}]` : `${path}.${s}`), root);
-}
-
-function valueAt(value: unknown, segments: string[]): unknown {
-  let current = value;
-  for (const s of segments) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[s];
-  }
-  return current;
 }

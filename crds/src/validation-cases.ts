@@ -3,23 +3,33 @@
 
 const arm = (name: string, weight: number, layers: string[] = ['ml']) => ({ name, weight, layers });
 
-/** [what, spec, field path the error names, substring of the local (TS) message] */
+/** [what, spec, field path the error names, substring of the message (same words as the apiserver)] */
 export const INVALID_SPECS: [string, unknown, string, string][] = [
-  ['cycle below 10 s', { cycleSeconds: 9 }, 'spec.cycleSeconds', '>= 10'],
-  ['cycle above an hour', { cycleSeconds: 3601 }, 'spec.cycleSeconds', '<= 3600'],
-  ['fractional cycle', { cycleSeconds: 60.5 }, 'spec.cycleSeconds', 'integer'],
-  ['lower-case market', { markets: ['krw-btc'] }, 'spec.markets[0]', 'pattern'],
-  ['market without quote', { markets: ['BTC'] }, 'spec.markets[0]', 'pattern'],
-  ['no markets', { markets: [] }, 'spec.markets', 'fewer than 1'],
+  ['cycle below 10 s', { cycleSeconds: 9 }, 'spec.cycleSeconds', 'should be greater than or equal to 10'],
+  [
+    'cycle above an hour',
+    { cycleSeconds: 3601 },
+    'spec.cycleSeconds',
+    'should be less than or equal to 3600',
+  ],
+  ['fractional cycle', { cycleSeconds: 60.5 }, 'spec.cycleSeconds', 'must be of type integer'],
+  ['lower-case market', { markets: ['krw-btc'] }, 'spec.markets[0]', 'should match'],
+  ['market without quote', { markets: ['BTC'] }, 'spec.markets[0]', 'should match'],
+  ['no markets', { markets: [] }, 'spec.markets', 'should have at least 1 items'],
   [
     '21 markets',
     { markets: Array.from({ length: 21 }, (_, i) => `KRW-C${i}`) },
     'spec.markets',
-    'more than 20',
+    'must have at most 20 items',
   ],
   ['duplicate markets', { markets: ['KRW-BTC', 'KRW-BTC'] }, 'spec.markets[1]', 'Duplicate value'],
-  ['capital below the minimum order', { capital: { totalKRW: 4999 } }, 'spec.capital.totalKRW', '>= 5000'],
-  ['fractional won', { capital: { totalKRW: 10000.5 } }, 'spec.capital.totalKRW', 'integer'],
+  [
+    'capital below the minimum order',
+    { capital: { totalKRW: 4999 } },
+    'spec.capital.totalKRW',
+    'should be greater than or equal to 5000',
+  ],
+  ['fractional won', { capital: { totalKRW: 10000.5 } }, 'spec.capital.totalKRW', 'must be of type integer'],
   [
     'weights sum to 90',
     { capital: { split: [arm('a', 60), arm('b', 30)] } },
@@ -32,7 +42,12 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
     'spec.capital.split',
     'sum to 100',
   ],
-  ['weight 0', { capital: { split: [arm('a', 0), arm('b', 100)] } }, 'spec.capital.split[0].weight', '>= 1'],
+  [
+    'weight 0',
+    { capital: { split: [arm('a', 0), arm('b', 100)] } },
+    'spec.capital.split[0].weight',
+    'should be greater than or equal to 1',
+  ],
   [
     'duplicate arm names',
     { capital: { split: [arm('a', 50), arm('a', 50)] } },
@@ -43,19 +58,19 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
     'arm name not a DNS label',
     { capital: { split: [arm('Enhanced', 100)] } },
     'spec.capital.split[0].name',
-    'pattern',
+    'should match',
   ],
   [
     'arm without layers',
     { capital: { split: [arm('a', 100, [])] } },
     'spec.capital.split[0].layers',
-    'fewer than 1',
+    'should have at least 1 items',
   ],
   [
     'unknown layer',
     { capital: { split: [arm('a', 100, ['magic'])] } },
     'spec.capital.split[0].layers[0]',
-    'Unsupported value',
+    'supported values',
   ],
   [
     'duplicate layer',
@@ -92,19 +107,19 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
     'bollinger edge 0.5',
     { engine: { technical: { bollinger: { edge: 0.5 } } } },
     'spec.engine.technical.bollinger.edge',
-    '< 0.5',
+    'should be less than 0.5',
   ],
   [
     'volume surge 0',
     { engine: { technical: { volumeSurge: 0 } } },
     'spec.engine.technical.volumeSurge',
-    '> 0',
+    'should be greater than 0',
   ],
   [
     'confidence above 1',
     { engine: { technical: { confidence: { two: 1.5 } } } },
     'spec.engine.technical.confidence.two',
-    '<= 1',
+    'should be less than or equal to 1',
   ],
   [
     'trend EMAs inverted',
@@ -122,7 +137,7 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
     'unknown timeframe',
     { engine: { multiTimeframe: { trend: '2h' } } },
     'spec.engine.multiTimeframe.trend',
-    'Unsupported value',
+    'supported values',
   ],
   [
     'min confidence above max',
@@ -134,7 +149,7 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
     'boost below 1',
     { engine: { combine: { agreementBoost: 0.9 } } },
     'spec.engine.combine.agreementBoost',
-    '>= 1',
+    'should be greater than or equal to 1',
   ],
   ['sellBelow above buyAbove', { ml: { sellBelow: 0.6 } }, 'spec.ml.sellBelow', 'ml.buyAbove'],
   [
@@ -155,40 +170,50 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
     'spec.ml.retrain.schedule',
     'cron schedule',
   ],
-  ['daily loss limit 0', { risk: { dailyLossLimitPct: 0 } }, 'spec.risk.dailyLossLimitPct', '> 0'],
+  [
+    'daily loss limit 0',
+    { risk: { dailyLossLimitPct: 0 } },
+    'spec.risk.dailyLossLimitPct',
+    'should be greater than 0',
+  ],
   [
     'daily loss limit above 100',
     { risk: { dailyLossLimitPct: 101 } },
     'spec.risk.dailyLossLimitPct',
-    '<= 100',
+    'should be less than or equal to 100',
   ],
-  ['max position 0', { risk: { maxPositionPct: 0 } }, 'spec.risk.maxPositionPct', '> 0'],
+  ['max position 0', { risk: { maxPositionPct: 0 } }, 'spec.risk.maxPositionPct', 'should be greater than 0'],
   [
     'rollback on a positive return',
     { risk: { rollback: { dailyReturnPct: 1 } } },
     'spec.risk.rollback.dailyReturnPct',
-    '< 0',
+    'should be less than 0',
   ],
   [
     'rollback on a zero return',
     { risk: { rollback: { dailyReturnPct: 0 } } },
     'spec.risk.rollback.dailyReturnPct',
-    '< 0',
+    'should be less than 0',
   ],
   [
     'rollback after 0 days',
     { risk: { rollback: { consecutiveDays: 0 } } },
     'spec.risk.rollback.consecutiveDays',
-    '>= 1',
+    'should be greater than or equal to 1',
   ],
-  ['http websocket url', { exchange: { websocketUrl: 'http://x' } }, 'spec.exchange.websocketUrl', 'pattern'],
-  ['unknown field', { cycleSecs: 60 }, 'spec.cycleSecs', 'unknown field'],
-  ['unknown nested field', { risk: { stopLoss: 5 } }, 'spec.risk.stopLoss', 'unknown field'],
+  [
+    'http websocket url',
+    { exchange: { websocketUrl: 'http://x' } },
+    'spec.exchange.websocketUrl',
+    'should match',
+  ],
+  ['unknown field "spec.', { cycleSecs: 60 }, 'spec.cycleSecs', 'unknown field "spec.'],
+  ['unknown nested field', { risk: { stopLoss: 5 } }, 'spec.risk.stopLoss', 'unknown field "spec.'],
   [
     'credentials without name',
     { mode: 'live', credentialsSecretRef: {} },
-    'spec.credentialsSecretRef',
-    'name',
+    'spec.credentialsSecretRef.name',
+    'Required value',
   ],
 ];
 
