@@ -1,13 +1,12 @@
 // The ONE store test suite, run against PGlite (trade-store.test.ts) and against the real
 // PostgreSQL of hack/services.sh (trade-store.int.test.ts), so both engines are held to the same
 // behaviour (issue 6: "the same store tests pass on PGlite and on PostgreSQL").
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, OrderState } from '../execution/broker.ts';
-import type { OrderIntent, Signal } from '../types.ts';
 import type { Db } from './db.ts';
 import { isStoreError } from './errors.ts';
 import { loadMigrations, migrate } from './migrate.ts';
+import { intentFor, signalFor, uniqueName } from './test-data.ts';
 import { TradeStore } from './trade-store.ts';
 
 export interface StoreFixture {
@@ -43,41 +42,6 @@ const REACH: Record<OrderState, OrderState[]> = {
   cancelled: ['cancelled'],
   rejected: ['rejected'],
 };
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-function signalFor(market: string, time: number): Signal {
-  return {
-    market,
-    time,
-    action: 'BUY',
-    confidence: 0.9,
-    reasons: ['UP + STRONG + BUY'],
-    layers: {
-      technical: { action: 'BUY', confidence: 0.65, reasons: ['RSI 27.1 < 30', 'volume 2.3x'] },
-      multiTimeframe: { action: 'BUY', confidence: 0.9, reasons: ['1h UP', '15m STRONG', '5m BUY'] },
-    },
-  };
-}
-
-export function intentFor(bot: string, id: string, overrides: Partial<OrderIntent> = {}): OrderIntent {
-  const time = Date.UTC(2026, 10, 20, 0, 5);
-  return {
-    clientOrderId: id,
-    bot,
-    revision: 'rev-1',
-    arm: 'enhanced',
-    market: 'KRW-BTC',
-    side: 'buy',
-    quoteAmount: 1_234_567,
-    time,
-    confidence: 0.9,
-    signal: signalFor('KRW-BTC', time),
-    ...overrides,
-  };
-}
 
 export function describeStore(engine: string, makeDb: () => Promise<StoreFixture>): void {
   describe(`trade store on ${engine}`, () => {

@@ -3,7 +3,8 @@
 import { describe, expect, inject, it } from 'vitest';
 import { isStoreError } from './errors.ts';
 import { migrate } from './migrate.ts';
-import { describeStore, intentFor, uniqueName } from './store-suite.ts';
+import { describeStore } from './store-suite.ts';
+import { intentFor, uniqueName } from './test-data.ts';
 import { createTestSchema } from './test-schema.ts';
 import { TradeStore } from './trade-store.ts';
 
