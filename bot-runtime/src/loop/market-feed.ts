@@ -19,12 +19,17 @@ export class MarketFeed {
     for (const tf of HIGHER_TIMEFRAMES) if (series[tf]) sourceSeries[tf] = series[tf];
     this.book = new TimeframeBook(market, { sourceSeries });
     this.state = new MarketState(market, engine);
-    const candle = { market, openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, quoteVolume: 0 };
-    // `timeframe` is non-enumerable: CandleAggregator copies the 5m candle with a spread and then
-    // spreads it over its own `timeframe`, so an enumerable '5m' would relabel every aggregated
-    // 15m/1h/1d candle as 5m (reported to the market/ owner; harmless once fixed there).
-    Object.defineProperty(candle, 'timeframe', { value: '5m', enumerable: false });
-    this.#candle = candle as Candle;
+    this.#candle = {
+      market,
+      timeframe: '5m',
+      openTime: 0,
+      open: 0,
+      high: 0,
+      low: 0,
+      close: 0,
+      volume: 0,
+      quoteVolume: 0,
+    };
   }
 
   /** Feeds the 5m candle at index `i` of `s`: first the higher-timeframe candles it closed, then itself. */
@@ -41,8 +46,6 @@ export class MarketFeed {
   }
 
   push(c: Candle): void {
-    const closed = this.book.push(c);
-    for (let k = 0; k < closed.length; k++) this.state.update(closed[k]!);
-    this.state.update(c);
+    this.state.advance(c, this.book.push(c));
   }
 }

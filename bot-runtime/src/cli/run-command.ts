@@ -1,0 +1,222 @@
+// `kubetrade run`: paper-trades the bot on the wall clock (synthetic market by default), logs every
+// decision as a JSON line on stdout, serves /metrics and /healthz, and stops cleanly on SIGTERM.
+import { ModelError } from '../engines/errors.ts';
+import { loadStrategyModels } from '../engines/strategy-models.ts';
+import { PaperBroker } from '../execution/paper-broker.ts';
+import type { BatchModels } from '../loop/backtest.ts';
+import { ScaledClock } from '../loop/clock.ts';
+import { PaperRunner } from '../loop/paper-run.ts';
+import type { LoopEvent } from '../loop/trading-core.ts';
+import { warmupMs } from '../loop/warmup.ts';
+import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import { RuntimeMetrics, startMetricsServer } from '../report/metrics-server.ts';
+import { type FlagSpec, helpText, parseFlags, parseIntFlag, parseNumberFlag } from './args.ts';
+import type { CommandIo } from './backtest-command.ts';
+import { CliError } from './errors.ts';
+import { loadSpecFile } from './load-spec.ts';
+import { openMarketSource } from './market-source.ts';
+
+export const RUN_FLAGS = {
+  file: { type: 'string', short: 'f', value: 'FILE', description: 'TradingBot YAML (required)' },
+  data: { type: 'string', value: 'DIR', description: 'replay candle files instead of spec.marketData' },
+  synthetic: {
+    type: 'string',
+    value: 'SEED',
+    description: 'synthetic market with this seed instead of spec.marketData',
+  },
+  speed: {
+    type: 'string',
+    value: 'X',
+    description: 'run the clock X times faster than real time (demos; default 1)',
+  },
+  listen: {
+    type: 'string',
+    value: 'HOST:PORT',
+    description: '/metrics and /healthz address (default 127.0.0.1:9464; port 0 = any)',
+  },
+  cycles: { type: 'string', value: 'N', description: 'stop after N cycles (default: until SIGTERM)' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} satisfies FlagSpec;
+
+export const RUN_SUMMARY =
+  'Paper-trades the bot: one decision cycle every spec.cycleSeconds on the wall clock, JSON-line decision log, /metrics and /healthz.';
+
+/** Missing this many cycles in a row makes /healthz fail. */
+const STALE_CYCLES = 3;
+
+export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags('run', RUN_FLAGS, argv);
+  if (flags.help) {
+    io.stdout.write(helpText('run', RUN_SUMMARY, RUN_FLAGS));
+    return 0;
+  }
+  const { bot, spec } = await loadSpecFile('run', flags.file);
+  if (spec.mode === 'live') {
+    throw new CliError(
+      'CONFIG',
+      `${flags.file}: spec.mode "live" needs the Upbit broker of a later issue; kubetrade run trades paper only`,
+    );
+  }
+  const speed = parseNumberFlag('run', 'speed', flags.speed) ?? 1;
+  const maxCycles = parseIntFlag('run', 'cycles', flags.cycles, 1);
+  const [host, portText] = splitListen(flags.listen ?? '127.0.0.1:9464');
+  const port = parseIntFlag('run', 'listen', portText, 0)!;
+  const now = Date.now();
+  const step = TIMEFRAME_MS['5m'];
+  // The synthetic market starts one warm-up (plus a day of slack) before now, on the 5m grid.
+  const syntheticStart = Math.floor((now - warmupMs(spec) - TIMEFRAME_MS['1d']) / step) * step;
+  const choice = await openMarketSource({
+    command: 'run',
+    spec,
+    specFile: flags.file!,
+    data: flags.data,
+    synthetic: parseIntFlag('run', 'synthetic', flags.synthetic, 0),
+    syntheticStart,
+  });
+  const name = bot.metadata.name ?? 'bot';
+  const log = (msg: string, fields: Record<string, unknown> = {}): void => {
+    io.stdout.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'info', bot: name, msg, ...fields })}\n`,
+    );
+  };
+  if (choice.note) log('note', { note: choice.note });
+
+  let models: BatchModels = {};
+  try {
+    const loaded = await loadStrategyModels(spec.capital.split, spec.ml, spec.rl);
+    models = {
+      ...(loaded.ml ? { ml: loaded.ml } : {}),
+      ...(loaded.rl ? { rl: { act: (rows: Float32Array) => loaded.rl!.act(rows) } } : {}),
+    };
+  } catch (e) {
+    if (e instanceof ModelError) throw new CliError('MODEL', `${flags.file}: ${e.message}`);
+    throw e;
+  }
+
+  const metrics = new RuntimeMetrics(name);
+  let lastCycleWall: number | undefined;
+  const server = await startMetricsServer({
+    metrics,
+    health: { lastCycleWallMs: () => lastCycleWall },
+    staleAfterMs: (STALE_CYCLES * spec.cycleSeconds * 1000) / speed + 5_000,
+    host,
+    port,
+  });
+  const abort = new AbortController();
+  const stop = (sig: string): void => {
+    log('stopping', { signal: sig });
+    abort.abort();
+  };
+  const onTerm = (): void => stop('SIGTERM');
+  const onInt = (): void => stop('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  log('started', {
+    source: choice.description,
+    markets: choice.markets,
+    arms: spec.capital.split.map((a) => a.name),
+    cycleSeconds: spec.cycleSeconds,
+    speed,
+    metrics: `${server.url}/metrics`,
+    healthz: `${server.url}/healthz`,
+  });
+
+  const runner = new PaperRunner({
+    spec,
+    source: choice.source,
+    markets: choice.markets,
+    clock: new ScaledClock({ speed }),
+    broker: new PaperBroker({
+      feePct: spec.risk.feePct,
+      slippagePct: spec.risk.slippagePct,
+      minOrderKRW: spec.risk.minOrderKRW,
+    }),
+    models,
+    bot: name,
+    revision: 'local',
+    signal: abort.signal,
+    ...(maxCycles !== undefined ? { maxCycles } : {}),
+    onEvent: (e) => logEvent(e, log, metrics),
+    onCycle: (info, core) => {
+      lastCycleWall = Date.now();
+      metrics.cycleSeconds.observe(info.computeMs / 1000);
+      metrics.lastCycle.set(lastCycleWall / 1000);
+      for (const arm of core.arms) {
+        metrics.equity.set({ arm: arm.spec.name }, arm.equity(core.lastClose));
+        metrics.halted.set({ arm: arm.spec.name }, arm.dailyLoss.halted ? 1 : 0);
+        metrics.trades.set({ arm: arm.spec.name }, arm.roundTrips.length);
+      }
+      log('cycle', {
+        cycle: info.cycle,
+        at: new Date(info.time).toISOString(),
+        newCandles: info.newCandles,
+        computeMs: Number(info.computeMs.toFixed(3)),
+        equity: info.equity,
+      });
+    },
+  });
+  try {
+    await runner.run();
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    await server.close();
+  }
+  log('stopped', {
+    arms: runner.core.arms.map((a) => ({
+      arm: a.spec.name,
+      equity: a.equity(runner.core.lastClose),
+      trades: a.roundTrips.length,
+    })),
+  });
+  return 0;
+}
+
+function splitListen(text: string): [string, string] {
+  const i = text.lastIndexOf(':');
+  if (i <= 0)
+    throw new CliError('BAD_FLAG_VALUE', `kubetrade run: --listen ${JSON.stringify(text)} must be HOST:PORT`);
+  return [text.slice(0, i).replace(/^\[|\]$/g, ''), text.slice(i + 1)];
+}
+
+function logEvent(
+  e: LoopEvent,
+  log: (msg: string, f: Record<string, unknown>) => void,
+  metrics: RuntimeMetrics,
+): void {
+  const at = new Date(e.time).toISOString();
+  if (e.kind === 'decision') {
+    metrics.decisions.inc({ arm: e.arm, action: e.signal.action });
+    log('decision', {
+      at,
+      arm: e.arm,
+      market: e.signal.market,
+      action: e.signal.action,
+      confidence: e.signal.confidence,
+      reasons: e.signal.reasons,
+      layers: e.signal.layers,
+      ...(e.intent
+        ? {
+            order: {
+              clientOrderId: e.intent.clientOrderId,
+              side: e.intent.side,
+              quoteAmount: e.intent.quoteAmount,
+              volume: e.intent.volume,
+            },
+          }
+        : {}),
+      ...(e.refused ? { refused: e.refused } : {}),
+    });
+  } else if (e.kind === 'order') {
+    metrics.orders.inc({ arm: e.arm, state: e.order.state });
+    log('order', {
+      at,
+      arm: e.arm,
+      clientOrderId: e.order.intent.clientOrderId,
+      state: e.order.state,
+      ...(e.order.rejection ? { rejection: e.order.rejection } : {}),
+    });
+  } else {
+    log('fill', { at, arm: e.arm, ...e.fill });
+  }
+}

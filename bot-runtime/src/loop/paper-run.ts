@@ -1,0 +1,190 @@
+// The `run` driver: the same TradingCore as the backtest, on a wall clock (optionally sped up).
+// Every `cycleSeconds` it releases the 5m candles that have CLOSED by now, advances book and state,
+// asks the models for those markets (one small batch), and runs the shared step. A cycle without a
+// newly closed candle decides nothing new: decisions only ever see closed candles (no look-ahead),
+// so the state — and therefore every signal — is unchanged until the next 5m close.
+import type { ResolvedSpec } from '@kubetrade/crds';
+import { FEATURE_NAMES, isComplete } from '../engines/features.ts';
+import type { Broker } from '../execution/broker.ts';
+import type { CandleSeries } from '../market/series.ts';
+import type { MarketData, MarketSource } from '../market/source.ts';
+import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import { type BatchModels, strategyConfig } from './backtest.ts';
+import type { Clock } from './clock.ts';
+import { LoopError } from './errors.ts';
+import { MarketFeed } from './market-feed.ts';
+import { type LoopEvent, newStepInput, TradingCore } from './trading-core.ts';
+import { warmupMs } from './warmup.ts';
+
+const STEP_MS = TIMEFRAME_MS['5m'];
+const DAY_MS = TIMEFRAME_MS['1d'];
+
+export interface CycleInfo {
+  cycle: number;
+  time: number;
+  newCandles: number;
+  equity: { arm: string; equity: number; halted: boolean }[];
+  computeMs: number;
+}
+
+export interface PaperRunOptions {
+  spec: ResolvedSpec;
+  source: MarketSource;
+  markets: readonly string[];
+  clock: Clock;
+  broker: Broker;
+  models?: BatchModels;
+  bot: string;
+  revision: string;
+  signal: AbortSignal;
+  /** Stop after this many cycles (demos, tests). */
+  maxCycles?: number;
+  onEvent?: (e: LoopEvent) => void;
+  onCycle?: (info: CycleInfo, core: TradingCore) => void;
+}
+
+export class PaperRunner {
+  readonly core: TradingCore;
+  readonly #o: PaperRunOptions;
+  readonly #feeds: MarketFeed[];
+  #series: CandleSeries[] = [];
+  #cursor: number[];
+  #loadedTo = 0;
+  readonly #input;
+  readonly #feature = new Float32Array(FEATURE_NAMES.length);
+  readonly #rows: Float32Array;
+  readonly #rowMarket: Int32Array;
+
+  constructor(o: PaperRunOptions) {
+    this.#o = o;
+    const n = o.markets.length;
+    const start = o.clock.now();
+    this.core = new TradingCore({
+      bot: o.bot,
+      revision: o.revision,
+      markets: o.markets,
+      arms: o.spec.capital.split,
+      totalCapital: o.spec.capital.totalKRW,
+      risk: { ...o.spec.risk, minConfidence: o.spec.engine.combine.minConfidence },
+      strategy: strategyConfig(o.spec),
+      broker: o.broker,
+      startTime: start,
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    });
+    this.#feeds = o.markets.map((m) => new MarketFeed(m, o.spec.engine));
+    this.#cursor = o.markets.map(() => 0);
+    this.#input = newStepInput(n);
+    this.#rows = new Float32Array(n * FEATURE_NAMES.length);
+    this.#rowMarket = new Int32Array(n);
+  }
+
+  /** Warm-up, then one cycle every spec.cycleSeconds until aborted or maxCycles. */
+  async run(): Promise<void> {
+    const { clock, spec, signal } = this.#o;
+    const now = clock.now();
+    await this.#load(now - warmupMs(spec), now + DAY_MS);
+    await this.#release(now, false);
+    let cycle = 0;
+    let next = now;
+    while (!signal.aborted && (this.#o.maxCycles === undefined || cycle < this.#o.maxCycles)) {
+      const t = clock.now();
+      const started = performance.now();
+      if (t + STEP_MS > this.#loadedTo) await this.#load(this.#lastOpen() + STEP_MS, t + DAY_MS);
+      const newCandles = await this.#release(t, true);
+      cycle++;
+      this.#o.onCycle?.(
+        {
+          cycle,
+          time: t,
+          newCandles,
+          equity: this.core.arms.map((a) => ({
+            arm: a.spec.name,
+            equity: a.equity(this.core.lastClose),
+            halted: a.dailyLoss.halted,
+          })),
+          computeMs: performance.now() - started,
+        },
+        this.core,
+      );
+      next += spec.cycleSeconds * 1000;
+      if (!(await clock.sleepUntil(next, signal))) break;
+    }
+  }
+
+  #lastOpen(): number {
+    let last = Number.NEGATIVE_INFINITY;
+    this.#series.forEach((s, m) => {
+      const i = this.#cursor[m]! - 1;
+      if (i >= 0) last = Math.max(last, s.openTime[i]!);
+    });
+    return Number.isFinite(last) ? last : this.#loadedTo;
+  }
+
+  async #load(from: number, to: number): Promise<void> {
+    const data: MarketData = await this.#o.source.load({ from, to });
+    this.#series = this.#o.markets.map((m) => {
+      const s = data.get(m)?.['5m'];
+      if (!s) throw new LoopError('NO_DATA', `market source has no 5m candles for ${m}`);
+      return s;
+    });
+    this.#cursor = this.#o.markets.map(() => 0);
+    this.#loadedTo = to;
+  }
+
+  /** Steps through every 5m candle closed by `now`; returns how many candles were released. */
+  async #release(now: number, trade: boolean): Promise<number> {
+    const n = this.#series.length;
+    const F = FEATURE_NAMES.length;
+    const input = this.#input;
+    const models = this.#o.models;
+    let released = 0;
+    for (;;) {
+      let t = Number.POSITIVE_INFINITY;
+      for (let m = 0; m < n; m++) {
+        const s = this.#series[m]!;
+        const i = this.#cursor[m]!;
+        if (i < s.length && s.openTime[i]! < t) t = s.openTime[i]!;
+      }
+      if (t === Number.POSITIVE_INFINITY || t + STEP_MS > now) return released;
+      input.time = t + STEP_MS;
+      input.trade = trade;
+      let rows = 0;
+      for (let m = 0; m < n; m++) {
+        const s = this.#series[m]!;
+        const i = this.#cursor[m]!;
+        input.fresh[m] = 0;
+        input.mlProbability[m] = Number.NaN;
+        for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = Number.NaN;
+        if (i >= s.length || s.openTime[i] !== t) continue;
+        const feed = this.#feeds[m]!;
+        feed.pushAt(s, i);
+        this.#cursor[m] = i + 1;
+        released++;
+        input.fresh[m] = 1;
+        input.openTime[m] = t;
+        input.open[m] = s.open[i]!;
+        input.close[m] = s.close[i]!;
+        input.snapshots[m] = feed.state.snapshot();
+        if (trade && models && (models.ml || models.rl)) {
+          feed.state.features(this.#feature);
+          if (isComplete(this.#feature)) {
+            this.#rows.set(this.#feature, rows * F);
+            this.#rowMarket[rows++] = m;
+          }
+        }
+      }
+      if (rows > 0 && models) {
+        const batch = this.#rows.subarray(0, rows * F);
+        const p = models.ml ? await models.ml.predictBatch(batch) : undefined;
+        const a = models.rl ? await models.rl.act(batch) : undefined;
+        for (let r = 0; r < rows; r++) {
+          const m = this.#rowMarket[r]!;
+          if (p) input.mlProbability[m] = p[r]!;
+          if (a) for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = a[r * 3 + q]!;
+        }
+      }
+      const pending = this.core.step(input);
+      if (pending) await pending;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// A real backtest result for report tests: the seed A/B split on two seeded random-walk markets.
+import { applyDefaults } from '@kubetrade/crds';
+import { type BacktestResult, runBacktest } from '../loop/backtest.ts';
+import { fakeMl, randomMarketData } from '../loop/random-walk.fixture.ts';
+
+export async function sampleResult(days = 14): Promise<BacktestResult> {
+  const markets = ['KRW-BTC', 'KRW-ETH'];
+  const spec = applyDefaults({
+    markets,
+    engine: { technical: { rsi: { period: 14, oversold: 40, overbought: 60 }, volumeSurge: 1.5 } },
+  } as never);
+  return runBacktest({
+    spec,
+    data: randomMarketData(markets, Date.parse('2026-01-01T00:00:00Z'), days, 11),
+    models: { ml: fakeMl },
+    bot: 'krw-majors',
+  });
+}
