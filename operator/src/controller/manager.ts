@@ -165,6 +165,7 @@ export class Manager {
     await this.elector?.stop({ release: releaseLease });
     await Promise.all([...this.#informers.values()].map((i) => i.stop()));
     await this.#server?.close();
+    this.#server = undefined;
     this.#started = false;
   }
 

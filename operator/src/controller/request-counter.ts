@@ -9,6 +9,9 @@ export interface RequestRecord {
   resource: string;
 }
 
+// WATCH is how kube-http.ts labels watch requests (client-go also labels them GET).
+const READS = new Set(['GET', 'HEAD', 'OPTIONS', 'WATCH']);
+
 export class RequestCounter {
   readonly #counts = new Map<string, number>();
   readonly #metric: Counter<'method' | 'code'> | undefined;
@@ -33,14 +36,14 @@ export class RequestCounter {
   }
 
   /**
-   * Write requests (anything but GET/HEAD/OPTIONS). Leases are left out by default: leader
+   * Write requests (anything but GET/HEAD/OPTIONS/WATCH). Leases are left out by default: leader
    * election renews its Lease every retry period by design, which is not reconcile churn.
    */
   writes(options: { includeResources?: string[]; excludeResources?: string[] } = {}): number {
     const exclude = options.excludeResources ?? ['leases'];
     let n = 0;
     for (const r of this.records()) {
-      if (r.method === 'GET' || r.method === 'HEAD' || r.method === 'OPTIONS') continue;
+      if (READS.has(r.method)) continue;
       if (options.includeResources && !options.includeResources.includes(r.resource)) continue;
       if (exclude.includes(r.resource)) continue;
       n += r.count;

@@ -149,7 +149,7 @@ describe('WorkQueue', () => {
     clock = 1250;
     q.done(key);
     expect(added).toHaveBeenCalledTimes(1);
-    expect(depths).toEqual([1, 0]);
+    expect(depths).toEqual([0, 1, 0]);
     expect(queued).toEqual([0.25]);
     expect(worked).toEqual([1]);
   });

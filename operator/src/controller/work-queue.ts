@@ -45,6 +45,8 @@ export class WorkQueue {
     this.rateLimiter = options.rateLimiter ?? new ItemExponentialRateLimiter();
     this.#observer = options.observer ?? {};
     this.#now = options.now ?? (() => performance.now());
+    // Export the series from the start, so dashboards see 0 rather than nothing.
+    this.#observer.depth?.(0);
   }
 
   get length(): number {
