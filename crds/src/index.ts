@@ -14,4 +14,4 @@ export {
 } from './schema.ts';
 export { DAILY_RETURNS_KEPT, PHASES } from './status-schema.ts';
 export * from './types.ts';
-export { formatIssue, type SpecIssue, validateSpec } from './validate.ts';
+export { formatIssue, type SpecIssue, validateSpec, validateStatus } from './validate.ts';

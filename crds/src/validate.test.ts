@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CelValidation } from './cel.ts';
 import { TradingBotSpecSchema } from './schema.ts';
-import { formatIssue, validateSpec } from './validate.ts';
+import { formatIssue, validateSpec, validateStatus } from './validate.ts';
 import { INVALID_SPECS, VALID_SPECS } from './validation-cases.ts';
 
 describe('validateSpec', () => {
@@ -35,5 +35,64 @@ describe('validateSpec', () => {
     expect(rules.length).toBeGreaterThan(0);
     const messages = INVALID_SPECS.flatMap(([, spec]) => validateSpec(spec).map((i) => i.message));
     for (const rule of rules) expect(messages, rule.rule).toContain(rule.message);
+  });
+});
+
+describe('validateStatus', () => {
+  const status = {
+    phase: 'Running',
+    observedGeneration: 3,
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'RuntimeAvailable',
+        message: 'the runtime is trading',
+        lastTransitionTime: '2026-11-24T22:00:00Z',
+        observedGeneration: 3,
+      },
+    ],
+    performance: {
+      revision: 'krw-majors-1',
+      equityKRW: 10_250_000,
+      dailyReturns: [{ date: '2026-11-20', returnPct: -2.4 }],
+      arms: [{ name: 'enhanced', equityKRW: 5_100_000, trades: 12 }],
+      layers: [{ market: 'KRW-BTC', layer: 'technical', action: 'BUY', confidence: 0.85 }],
+    },
+  };
+
+  it('accepts a well-formed status', () => {
+    expect(validateStatus(status).map(formatIssue)).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown phase', { phase: 'Sleeping' }, 'status.phase'],
+    [
+      'a condition without reason',
+      { conditions: [{ ...status.conditions[0], reason: undefined }] },
+      'status.conditions[0].reason',
+    ],
+    [
+      'a CamelCase-less reason',
+      { conditions: [{ ...status.conditions[0], reason: 'not ok' }] },
+      'status.conditions[0].reason',
+    ],
+    [
+      'a non-KST-date day',
+      { performance: { dailyReturns: [{ date: '24/11/2026', returnPct: 1 }] } },
+      'status.performance.dailyReturns[0].date',
+    ],
+    ['fractional won', { performance: { equityKRW: 1.5 } }, 'status.performance.equityKRW'],
+    [
+      '61 daily returns',
+      {
+        performance: {
+          dailyReturns: Array.from({ length: 61 }, () => ({ date: '2026-11-20', returnPct: 0 })),
+        },
+      },
+      'status.performance.dailyReturns',
+    ],
+  ])('refuses %s', (_what, patch, path) => {
+    expect(validateStatus({ ...status, ...patch }).map((i) => i.path)).toContain(path);
   });
 });

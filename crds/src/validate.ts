@@ -5,7 +5,7 @@ import type { TSchema } from 'typebox';
 import { type CelValidation, predicateFor } from './cel.ts';
 import { defaultedUnknown } from './defaults.ts';
 import { openApiIssues, valueAt } from './openapi-issues.ts';
-import { TradingBotSpecSchema } from './schema.ts';
+import { TradingBotSpecSchema, TradingBotStatusSchema } from './schema.ts';
 
 /** One reason a spec is invalid: the field path (`spec.markets[1]`), the offending value, why. */
 export interface SpecIssue {
@@ -24,6 +24,14 @@ export function validateSpec(spec: unknown, root = 'spec'): SpecIssue[] {
   // Like CEL on the apiserver, rules only make sense on well-typed values.
   if (schemaIssues.length > 0) return schemaIssues;
   return ruleIssues(TradingBotSpecSchema, defaulted, root);
+}
+
+/**
+ * Checks a status (as the operator or the runtime is about to write it) against the status schema,
+ * so a bad report fails in a unit test rather than as a 422 from the apiserver.
+ */
+export function validateStatus(status: unknown): SpecIssue[] {
+  return openApiIssues(TradingBotStatusSchema, status, 'status');
 }
 
 /** Formats issues the way the apiserver does: `spec.x: Invalid value: <value>: <why>`. */

@@ -219,6 +219,7 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
 
 export const VALID_SPECS: [string, unknown][] = [
   ['empty spec (all defaults)', {}],
+  ['null sections (dropped, then defaulted)', { engine: null, risk: { rollback: null }, markets: null }],
   ['cycle at its bounds', { cycleSeconds: 10 }],
   ['cycle at its upper bound', { cycleSeconds: 3600 }],
   ['20 markets', { markets: Array.from({ length: 20 }, (_, i) => `KRW-C${i}`) }],
