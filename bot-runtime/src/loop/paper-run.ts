@@ -85,7 +85,8 @@ export class PaperRunner {
     await this.#load(now - warmupMs(spec), now + DAY_MS);
     await this.#release(now, false);
     let cycle = 0;
-    let next = now;
+    const cycleMs = spec.cycleSeconds * 1000;
+    let next = clock.now();
     while (!signal.aborted && (this.#o.maxCycles === undefined || cycle < this.#o.maxCycles)) {
       const t = clock.now();
       const started = performance.now();
@@ -106,7 +107,8 @@ export class PaperRunner {
         },
         this.core,
       );
-      next += spec.cycleSeconds * 1000;
+      // A cycle that overran its slot skips the missed slots instead of running them back to back.
+      next = Math.max(next + cycleMs, clock.now());
       if (!(await clock.sleepUntil(next, signal))) break;
     }
   }
