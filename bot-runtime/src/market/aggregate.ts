@@ -4,6 +4,9 @@ import type { Candle, Timeframe } from '../types.ts';
 import { type CandleFields, type CandleSeries, CandleSeriesBuilder } from './series.ts';
 import { bucketStart, TIMEFRAME_MS } from './timeframes.ts';
 
+/** Shared, frozen "nothing closed" answer (mutating it throws rather than corrupting later calls). */
+export const NOTHING_CLOSED: Candle[] = Object.freeze([]) as unknown as Candle[];
+
 /**
  * Streams base candles (any interval dividing the target) into target-timeframe candles. A target
  * candle is emitted only once it has CLOSED: when its last base candle arrives, or — when that one is
@@ -29,13 +32,17 @@ export class CandleAggregator {
     this.#baseMs = baseMs;
   }
 
-  /** Feeds one base candle (in time order); returns up to two closed target candles. */
+  /**
+   * Feeds one base candle (in time order); returns the closed target candles (none, one, or two
+   * when the bucket before had no last candle). The empty answer is one shared frozen array: most
+   * pushes close nothing, and the backtest pushes ~100k candles per market-year.
+   */
   push(c: CandleFields): Candle[] {
-    const closed: Candle[] = [];
+    let closed = NOTHING_CLOSED;
     const start = bucketStart(c.openTime, this.#bucketMs);
     const cur = this.#current;
     if (cur !== undefined && cur.openTime !== start) {
-      closed.push(this.#emit(cur));
+      closed = [this.#emit(cur)];
       this.#current = undefined;
     }
     const open = this.#current;
@@ -57,7 +64,8 @@ export class CandleAggregator {
       open.quoteVolume += c.quoteVolume;
     }
     if (c.openTime + this.#baseMs === start + this.#bucketMs) {
-      closed.push(this.#emit(this.#current!));
+      const last = this.#emit(this.#current!);
+      closed = closed.length === 0 ? [last] : [...closed, last];
       this.#current = undefined;
     }
     return closed;
