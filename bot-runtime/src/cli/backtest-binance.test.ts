@@ -4,7 +4,7 @@
 // (they are reported, never promised).
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CommandIo } from './backtest-command.ts';
+import { captureIo } from './capture.fixture.ts';
 import { main } from './main.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,12 +14,7 @@ describe('kubetrade backtest on ../shared/data/binance', () => {
   it('prints the per-arm criteria and the A/B comparison for a month of all four markets', {
     timeout: 120_000,
   }, async () => {
-    let out = '';
-    let err = '';
-    const io = {
-      stdout: { write: (s: string) => ((out += s), true) },
-      stderr: { write: (s: string) => ((err += s), true), isTTY: false },
-    } as unknown as CommandIo;
+    const { io, out: stdout, err: stderr } = captureIo();
     const code = await main(
       [
         'backtest',
@@ -34,6 +29,8 @@ describe('kubetrade backtest on ../shared/data/binance', () => {
       ],
       io,
     );
+    const out = stdout();
+    const err = stderr();
     process.stdout.write(`${out}\n`);
     expect(err).not.toMatch(/^error:/m);
     expect(code).toBe(0);

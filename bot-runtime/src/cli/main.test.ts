@@ -3,19 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from './backtest-command.ts';
+import { captureIo } from './capture.fixture.ts';
 import { main, version } from './main.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE = `${REPO}examples/tradingbot.yaml`;
 
-function capture(): { io: CommandIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stdout = { write: (s: string) => ((out += s), true) } as unknown as CommandIo['stdout'];
-  const stderr = { write: (s: string) => ((err += s), true), isTTY: false } as unknown as CommandIo['stderr'];
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
+const capture = captureIo;
 
 let dir: string;
 beforeAll(async () => {
