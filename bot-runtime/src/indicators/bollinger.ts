@@ -3,8 +3,9 @@
 // sqrt(mean(x^2) - sma^2), 0 when that is below 1e-8 (TA_IS_ZERO_OR_NEG). The same formula and order
 // keeps the result equal to TA-Lib's; a two-pass variance would be more accurate but would not match.
 // %B = (x - lower) / (upper - lower); 0.5 when the bands touch (no variation: price at the middle).
-// `technicalindicators`' BollingerBands is not used: issue 5 measured it ~5x slower than TA-Lib and it
-// allocates an object per candle.
+// `technicalindicators`' BollingerBands is not used: over 420,480 candles it took 2,298 ms against
+// 13.2 ms for bollingerBatch (TA-Lib's C BBANDS: 8.7 ms via its Python wheel; same shared, loaded
+// 2-core machine), and it allocates an object per candle. Its MACD took 936 ms on the same candles.
 import { assertPeriod, isZeroOrNeg, nanArray } from './talib-math.ts';
 
 export interface BollingerValue {

@@ -1,7 +1,10 @@
 // RSI with Wilder's smoothing exactly as TA-Lib's ta_RSI.c (default, non-Metastock): the first average
 // gain/loss is the plain mean of the first `period` changes, then avg = (avg * (period - 1) + change)
 // / period; RSI = 100 * gain / (gain + loss), 0 when both are (TA_IS_ZERO) zero. `technicalindicators`
-// is not used here: its RSI rounds to 2 decimals, so it cannot match TA-Lib to 1e-9.
+// is not used here: its RSI rounds to 2 decimals (71.85 where TA-Lib and this give 71.8544719555331),
+// so it cannot match TA-Lib to 1e-9, and it is slow — over 420,480 candles (4 markets x 1 year of
+// 5m) it took 597 ms against 9.5 ms for rsiBatch (median of 3-5 runs, same process, on the shared
+// 2-core machine under load, so both absolute figures are inflated).
 import { assertPeriod, isZero, nanArray } from './talib-math.ts';
 
 export class Rsi {
