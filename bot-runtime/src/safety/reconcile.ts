@@ -1,0 +1,108 @@
+// Start-up (and after-timeout) reconciliation of order intents with the exchange (issue 6 item 4):
+// every order the store has as not final is looked up on the exchange by its client order id and
+// moved to its true state; fills the store missed are written to trade_logs exactly once
+// (FillsRepo.applyExchangeOrder keys them by the exchange's cumulative volume).
+import type { Order, OrderState } from '../execution/broker.ts';
+import type { StoredOrder } from '../store/order-rows.ts';
+import type { TradeStore } from '../store/trade-store.ts';
+import type { OrderIntent } from '../types.ts';
+
+/**
+ * The one exchange capability reconciliation needs (execution/upbit-broker.ts's `lookup` fits).
+ * `intent` is passed so an implementation that lost its memory in a restart can still build the
+ * Order from the exchange's response.
+ */
+export interface OrderLookup {
+  /** The exchange's view of the order, or undefined when the exchange has never seen this id. */
+  lookup(clientOrderId: string, intent?: OrderIntent): Promise<Order | undefined>;
+}
+
+export interface ReconcileOptions {
+  bot?: string;
+  /**
+   * An intent the exchange does not know is abandoned (-> cancelled, NOT_ON_EXCHANGE) only when it
+   * is older than this: a younger one may still be in flight. Set it above the exchange client's
+   * order timeout (the request can no longer arrive after it). The decision it belonged to is old
+   * by then, so it is not re-sent.
+   */
+  abandonAfterMs: number;
+  now?: () => number;
+}
+
+export interface ReconcileReport {
+  checked: number;
+  changed: { clientOrderId: string; from: OrderState; to: OrderState }[];
+  fillsWritten: number;
+  abandoned: string[];
+  /** Intents too young to abandon, left for the next reconciliation. */
+  pending: string[];
+  /** Store and exchange disagree in a way code must not guess about; a person should look. */
+  mismatches: string[];
+  /** Lookups that failed (exchange down): reconciliation is incomplete, keep the gate closed. */
+  errors: { clientOrderId: string; message: string }[];
+}
+
+export async function reconcileOpenOrders(
+  store: Pick<TradeStore, 'orders' | 'fills'>,
+  exchange: OrderLookup,
+  opts: ReconcileOptions,
+): Promise<ReconcileReport> {
+  const now = opts.now ?? Date.now;
+  const report: ReconcileReport = {
+    checked: 0,
+    changed: [],
+    fillsWritten: 0,
+    abandoned: [],
+    pending: [],
+    mismatches: [],
+    errors: [],
+  };
+  for (const order of await store.orders.openOrders(opts.bot)) {
+    report.checked++;
+    const id = order.intent.clientOrderId;
+    let found: Order | undefined;
+    try {
+      found = await exchange.lookup(id, order.intent);
+    } catch (err) {
+      report.errors.push({ clientOrderId: id, message: (err as Error).message });
+      continue;
+    }
+    if (found) {
+      const applied = await store.fills.applyExchangeOrder(found);
+      report.fillsWritten += applied.fillsWritten;
+      if (applied.mismatch) report.mismatches.push(applied.mismatch);
+      if (applied.order.state !== order.state) {
+        report.changed.push({ clientOrderId: id, from: order.state, to: applied.order.state });
+      }
+      continue;
+    }
+    await settleUnknown(store, order, now(), opts.abandonAfterMs, report);
+  }
+  return report;
+}
+
+async function settleUnknown(
+  store: Pick<TradeStore, 'orders'>,
+  order: StoredOrder,
+  now: number,
+  abandonAfterMs: number,
+  report: ReconcileReport,
+): Promise<void> {
+  const id = order.intent.clientOrderId;
+  if (order.state !== 'intent') {
+    report.mismatches.push(`store has ${id} ${order.state}, the exchange does not know it`);
+    return;
+  }
+  if (now - order.createdAt < abandonAfterMs) {
+    report.pending.push(id);
+    return;
+  }
+  await store.orders.transition(id, 'cancelled', {
+    reason: {
+      code: 'NOT_ON_EXCHANGE',
+      message: `never reached the exchange (not found by identifier ${Math.round((now - order.createdAt) / 1000)} s after the intent)`,
+    },
+  });
+  report.abandoned.push(id);
+  report.changed.push({ clientOrderId: id, from: 'intent', to: 'cancelled' });
+}
