@@ -55,7 +55,8 @@ PARITY_ROWS = 200
 
 def run_export(out_csv: Path) -> None:
     node = REPO / "node_modules" / ".bin" / "node"
-    cmd = [str(node), str(REPO / "bot-runtime/src/cli/export-features.ts"), "--data", str(DATA_DIR), "--out", str(out_csv)]
+    # The runtime's own command (`kubetrade export-features`), never a Python re-implementation.
+    cmd = [str(node), str(REPO / "bot-runtime/src/cli/main.ts"), "export-features", "--data", str(DATA_DIR), "--out", str(out_csv)]
     print("+", " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, cwd=REPO)
 
@@ -93,17 +94,23 @@ def log_loss(y, p) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def walk_forward(open_time, X, y, horizon_candles: int):
-    """Expanding-window folds over time blocks. Training rows whose label window reaches into the
-    test block are purged (label = close `horizon` candles ahead), so no test information leaks."""
+def walk_forward_splits(open_time, horizon_candles: int):
+    """Expanding-window folds over FOLDS + 1 equal time blocks: fold k trains on rows before block k
+    and tests on block k. Training rows whose label window (the close `horizon` candles ahead)
+    reaches into the test block are purged, so no test information leaks into training."""
     times = np.unique(open_time)
     edges = [times[int(len(times) * k / (FOLDS + 1))] for k in range(FOLDS + 1)] + [times[-1] + 1]
     purge = horizon_candles * FIVE_MIN_MS
-    folds, oof_p, oof_y = [], [], []
     for k in range(1, FOLDS + 1):
         test_start, test_end = edges[k], edges[k + 1]
         train = open_time < test_start - purge
         test = (open_time >= test_start) & (open_time < test_end)
+        yield k, train, test, int(test_start), int(min(test_end, times[-1]))
+
+
+def walk_forward(open_time, X, y, horizon_candles: int):
+    folds, oof_p, oof_y = [], [], []
+    for k, train, test, test_start, test_to in walk_forward_splits(open_time, horizon_candles):
         model = make_pipeline().fit(X[train], y[train])
         p = model.predict_proba(X[test])[:, 1]
         base = float(y[train].mean())
@@ -115,8 +122,8 @@ def walk_forward(open_time, X, y, horizon_candles: int):
                 fold=k,
                 train_rows=int(train.sum()),
                 test_rows=int(test.sum()),
-                test_from=int(test_start),
-                test_to=int(min(test_end, times[-1])),
+                test_from=test_start,
+                test_to=test_to,
                 auc=auc(yt, p),
                 log_loss=log_loss(yt, p),
                 naive_log_loss=log_loss(yt, naive),

@@ -117,4 +117,9 @@ describe('MarketState', () => {
     const state = new MarketState('KRW-ETH', engine);
     expect(() => state.update(walk(1)[0]!)).toThrow(/KRW-ETH/);
   });
+
+  it('refuses at construction a layer-2 timeframe the runtime does not keep', () => {
+    const cfg = { ...engine, multiTimeframe: { ...engine.multiTimeframe, momentum: '30m' } };
+    expect(() => new MarketState('KRW-BTC', cfg)).toThrow(/spec\.engine\.multiTimeframe\.momentum = 30m/);
+  });
 });

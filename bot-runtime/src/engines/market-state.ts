@@ -8,7 +8,7 @@
 import { Bollinger, Ema, Macd, RateOfChange, Rsi, VolumeRatio } from '../indicators/index.ts';
 import { HISTORY_WINDOW, TIMEFRAME_MS, TIMEFRAMES, timeframeOfMs } from '../market/timeframes.ts';
 import type { Candle, Timeframe } from '../types.ts';
-import type { EngineConfig } from './config.ts';
+import { checkLayerTimeframes, type EngineConfig } from './config.ts';
 import {
   FEATURE_NAMES,
   FEATURE_PERIODS,
@@ -99,7 +99,9 @@ export class MarketState {
     momentumPct: Number.NaN,
   };
 
+  /** Throws UnsupportedTimeframeError (naming the spec field) for a layer-2 timeframe the runtime lacks. */
   constructor(market: string, cfg: EngineConfig) {
+    checkLayerTimeframes(cfg.multiTimeframe);
     this.market = market;
     this.#cfg = cfg;
     const t = cfg.technical;
