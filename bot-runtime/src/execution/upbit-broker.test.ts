@@ -198,14 +198,23 @@ describe('UpbitBroker', () => {
   });
 
   it.each([
-    ['wait', 0, 'submitted'],
-    ['watch', 0, 'submitted'],
-    ['wait', 0.1, 'partially_filled'],
-    ['done', 1, 'filled'],
-    ['cancel', 0, 'cancelled'],
-    ['cancel', 0.5, 'cancelled'],
-  ] as const)('maps Upbit state %s with executed %s to %s', (state, executedVolume, expected) => {
-    expect(stateOf({ state, executedVolume })).toBe(expected);
+    ['wait', 'limit', 0, 'submitted'],
+    ['watch', 'limit', 0, 'submitted'],
+    ['wait', 'market', 0.1, 'partially_filled'],
+    ['done', 'market', 1, 'filled'],
+    ['cancel', 'limit', 0, 'cancelled'],
+    ['cancel', 'limit', 0.5, 'cancelled'],
+    ['cancel', 'price', 0.5, 'filled'],
+    ['cancel', 'price', 0, 'cancelled'],
+  ] as const)(
+    'maps Upbit state %s of a %s order with executed %s to %s',
+    (state, ordType, executedVolume, expected) => {
+      expect(stateOf({ state, ordType, executedVolume })).toBe(expected);
+    },
+  );
+
+  it('a market buy WE cancelled stays cancelled even with something executed', () => {
+    expect(stateOf({ state: 'cancel', ordType: 'price', executedVolume: 0.5 }, true)).toBe('cancelled');
   });
 });
 

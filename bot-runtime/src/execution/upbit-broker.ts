@@ -53,6 +53,8 @@ interface Tracked {
   tradeIds: Set<string>;
   feesReported: number;
   finished: boolean;
+  /** We asked for the cancel: a `cancel` state is then a real cancellation (see stateOf). */
+  cancelRequested: boolean;
 }
 
 const NO_FILLS: readonly Fill[] = Object.freeze([]) as readonly Fill[];
@@ -117,6 +119,7 @@ export class UpbitBroker implements LiveBroker {
     const tracked = this.#tracked.get(clientOrderId);
     if (!tracked || tracked.uuid === undefined || TERMINAL_STATES.has(tracked.order.state))
       return tracked?.order;
+    tracked.cancelRequested = true;
     try {
       await this.#client.cancelOrder({ uuid: tracked.uuid });
     } catch (error) {
@@ -153,6 +156,7 @@ export class UpbitBroker implements LiveBroker {
       tradeIds: new Set(),
       feesReported: 0,
       finished: false,
+      cancelRequested: false,
     };
     this.#tracked.set(intent.clientOrderId, tracked);
     return tracked;
@@ -251,7 +255,7 @@ export class UpbitBroker implements LiveBroker {
     if (fresh.length > 0) tracked.feesReported = upbit.paidFee;
     order.filledVolume = Math.max(order.filledVolume, upbit.executedVolume);
     order.fees = tracked.feesReported;
-    order.state = stateOf(upbit);
+    order.state = stateOf(upbit, tracked.cancelRequested);
     order.updatedAt = this.#now();
     if (TERMINAL_STATES.has(order.state) && !tracked.finished) {
       tracked.finished = true;
@@ -272,13 +276,20 @@ export class UpbitBroker implements LiveBroker {
   }
 }
 
-/** Upbit wait/watch -> submitted or partially_filled; done -> filled; cancel -> cancelled. */
-export function stateOf(o: Pick<UpbitOrder, 'state' | 'executedVolume'>): OrderState {
+/**
+ * Upbit wait/watch -> submitted or partially_filled; done -> filled; cancel -> cancelled. Upbit
+ * quirk: a market buy (ord_type=price) that spent all it could ends as `cancel` when the KRW left
+ * is below one more unit; with something executed and no cancel asked for, that is a filled buy.
+ */
+export function stateOf(
+  o: Pick<UpbitOrder, 'state' | 'executedVolume' | 'ordType'>,
+  cancelRequested = false,
+): OrderState {
   switch (o.state) {
     case 'done':
       return 'filled';
     case 'cancel':
-      return 'cancelled';
+      return o.ordType === 'price' && o.executedVolume > 0 && !cancelRequested ? 'filled' : 'cancelled';
     default:
       return o.executedVolume > 0 ? 'partially_filled' : 'submitted';
   }

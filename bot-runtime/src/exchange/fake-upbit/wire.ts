@@ -22,7 +22,9 @@ function dec(n: number | undefined): string | null {
 export function orderJson(o: FakeOrder, withTrades: boolean): Record<string, unknown> {
   const executed = o.trades.reduce((s, t) => s + t.volume, 0);
   const paidFee = o.trades.reduce((s, t) => s + t.fee, 0);
-  const remaining = o.ordType === 'price' || o.state !== 'wait' ? 0 : Math.max(0, (o.volume ?? 0) - executed);
+  // Upbit: a market buy has no volume, so its remaining_volume is null.
+  const remaining =
+    o.ordType === 'price' ? undefined : o.state !== 'wait' ? 0 : Math.max(0, (o.volume ?? 0) - executed);
   const json: Record<string, unknown> = {
     uuid: o.uuid,
     side: o.side,

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Candle } from '../../types.ts';
 import { failure, type Harness, startHarness, TEST_KEYS } from '../fake-upbit/test-fixture.ts';
 import { signUpbitJwt } from './auth.ts';
 import { UpbitClient } from './client.ts';
@@ -255,5 +257,41 @@ describe('exchange error paths', () => {
       }),
     );
     expect(e).toMatchObject({ upbitName: 'insufficient_funds_bid' });
+  });
+});
+
+describe('candles from real Upbit data through the wire', () => {
+  it('serves ../shared/data/upbit/days and the client reads back the same 392 candles, paged by 200', async () => {
+    const csv = await readFile(
+      new URL('../../../../../shared/data/upbit/days/KRW-BTC-1d-2023.csv', import.meta.url),
+      'utf8',
+    );
+    const [header, ...rows] = csv.trim().split('\n');
+    const col = (name: string) => header!.split(',').indexOf(name);
+    const real: Candle[] = rows.map((line) => {
+      const f = line.split(',');
+      const close = Number(f[col('trade_price')]);
+      return {
+        market: 'KRW-BTC',
+        timeframe: '1d',
+        openTime: Date.parse(`${f[col('candle_date_time_utc')]}T00:00:00Z`),
+        open: Number(f[col('opening_price')]),
+        high: Number(f[col('high_price')]),
+        low: Number(f[col('low_price')]),
+        close,
+        volume: Number(f[col('candle_acc_trade_volume')]),
+        quoteVolume: Number(f[col('candle_acc_trade_price')]),
+      };
+    });
+    expect(real).toHaveLength(392);
+    h = await startHarness({ candles: real });
+    const got = await h.client.candleHistory('KRW-BTC', '1d', 1000, Date.parse('2024-01-01T00:00:00Z'));
+    expect(got).toEqual(real);
+    expect(h.fake.log.filter((r) => r.path === '/v1/candles/days').length).toBe(2);
+    const from = Date.parse('2023-06-01T00:00:00Z');
+    const pages: Candle[][] = [];
+    for await (const page of h.client.candlePages('KRW-BTC', '1d', { from })) pages.push(page);
+    expect(pages.flat().at(-1)!.openTime).toBe(from);
+    expect(pages.flat()).toHaveLength(real.filter((c) => c.openTime >= from).length);
   });
 });

@@ -176,31 +176,51 @@ export class UpbitClient {
   }
 
   /**
-   * The newest `count` candles before `to` (default: now), oldest first, fetched in pages of 200 by
-   * walking `to` back to the oldest candle of each page. Stops early when the exchange has no more.
+   * Pages of candles walking back in time from `to` (exclusive; default: now), each page newest
+   * first as Upbit sends it, moving `to` to the oldest candle of the previous page. Stops after
+   * `count` candles, at `from` (inclusive lower bound on open time), or when the exchange runs out.
+   * A collector stores each page before asking for the next, so it can resume where it stopped.
    */
-  async candleHistory(market: string, timeframe: Timeframe, count: number, to?: number): Promise<Candle[]> {
-    const pages: Candle[][] = [];
-    let remaining = count;
-    let cursor = to;
+  async *candlePages(
+    market: string,
+    timeframe: Timeframe,
+    opts: { to?: number; from?: number; count?: number } = {},
+  ): AsyncGenerator<Candle[]> {
+    const endpoint = `GET /v1${CANDLE_PATH[timeframe]}`;
+    let remaining = opts.count ?? Number.POSITIVE_INFINITY;
+    let cursor = opts.to;
     while (remaining > 0) {
+      const want = Math.min(MAX_CANDLES_PER_REQUEST, remaining);
       const page = await this.candles(market, timeframe, {
-        count: Math.min(MAX_CANDLES_PER_REQUEST, remaining),
+        count: want,
         ...(cursor !== undefined ? { to: cursor } : {}),
       });
-      if (page.length === 0) break;
-      pages.push(page);
-      remaining -= page.length;
+      if (page.length === 0) return;
       const oldest = page[page.length - 1]!.openTime;
       if (cursor !== undefined && oldest >= cursor) {
         throw new ExchangeError(
           'EXCHANGE_INVALID_RESPONSE',
-          `GET /v1${CANDLE_PATH[timeframe]}`,
+          endpoint,
           `page did not move back in time (to=${upbitTime(cursor)}); response refused`,
         );
       }
+      const from = opts.from;
+      const kept = from === undefined ? page : page.filter((c) => c.openTime >= from);
+      if (kept.length > 0) yield kept;
+      remaining -= kept.length;
       cursor = oldest;
-      if (page.length < MAX_CANDLES_PER_REQUEST && remaining > 0) break;
+      if (kept.length < page.length || page.length < want) return;
+    }
+  }
+
+  /** The newest `count` candles before `to` (default: now), oldest first, in pages of 200. */
+  async candleHistory(market: string, timeframe: Timeframe, count: number, to?: number): Promise<Candle[]> {
+    const pages: Candle[][] = [];
+    for await (const page of this.candlePages(market, timeframe, {
+      count,
+      ...(to !== undefined ? { to } : {}),
+    })) {
+      pages.push(page);
     }
     return pages.flat().reverse();
   }

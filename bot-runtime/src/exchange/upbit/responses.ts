@@ -41,7 +41,8 @@ export interface UpbitOrder {
   volume: number | undefined;
   state: UpbitOrderState;
   createdAt: number;
-  remainingVolume: number;
+  /** Null on Upbit for market buys (ord_type=price), which have no volume to remain. */
+  remainingVolume: number | undefined;
   executedVolume: number;
   paidFee: number;
   tradesCount: number;
@@ -90,7 +91,7 @@ export function parseOrder(endpoint: string, body: unknown): UpbitOrder {
     volume: r.optionalDecimal('volume'),
     state: r.oneOf('state', ORDER_STATES),
     createdAt: r.time('created_at'),
-    remainingVolume: r.decimal('remaining_volume'),
+    remainingVolume: r.optionalDecimal('remaining_volume'),
     executedVolume: r.decimal('executed_volume'),
     paidFee: r.decimal('paid_fee'),
     tradesCount: r.integer('trades_count'),
