@@ -27,7 +27,8 @@ export class Prng {
   #b: number;
   #c: number;
   #d: number;
-  #spareNormal = Number.NaN;
+  #spareNormal = 0;
+  #hasSpare = false;
 
   /** A stream fully determined by `seed` and `label` (e.g. one stream per market). */
   constructor(seed: number, label = '') {
@@ -54,17 +55,26 @@ export class Prng {
     return this.nextUint32() / 4294967296;
   }
 
-  /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */
+  /**
+   * Standard normal by Marsaglia's polar method (no trigonometry: the synthetic market draws ~5
+   * normals per candle); the second value of each pair is kept for the next call.
+   */
   normal(): number {
-    if (!Number.isNaN(this.#spareNormal)) {
-      const z = this.#spareNormal;
-      this.#spareNormal = Number.NaN;
-      return z;
+    if (this.#hasSpare) {
+      this.#hasSpare = false;
+      return this.#spareNormal;
     }
-    const u = 1 - this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.#spareNormal = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.next() - 1;
+      v = 2 * this.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.#spareNormal = v * f;
+    this.#hasSpare = true;
+    return u * f;
   }
 }

@@ -132,13 +132,17 @@ function generate(seed: number, market: string, start: number, count: number): C
   const idio = Math.sqrt(1 - MARKET_FACTOR_CORRELATION ** 2);
   let logVol = 0;
   let close = toGrid(market, profile.price, 'round');
+  // Regime parameters by index: the loop below runs ~105k times per market-year.
+  const drift = names.map((n) => REGIMES[n].drift);
+  const volatility = names.map((n) => REGIMES[n].volatility);
+  const volumeFactor = names.map((n) => REGIMES[n].volume);
   for (let i = 0; i < count; i++) {
-    const regime = REGIMES[names[regimes[i]!]!];
+    const r = regimes[i]!;
     logVol = VOL_PERSISTENCE * logVol + VOL_SHOCK * factor.normal();
-    const sigma = profile.volatility * regime.volatility * Math.exp(logVol);
+    const sigma = profile.volatility * volatility[r]! * Math.exp(logVol);
     const shock = MARKET_FACTOR_CORRELATION * factor.normal() + idio * own.normal();
     const pull = -MEAN_REVERSION_PER_CANDLE * (Math.log(close) - anchor);
-    const logReturn = regime.drift * profile.beta + pull + sigma * shock;
+    const logReturn = drift[r]! * profile.beta + pull + sigma * shock;
     const open = close;
     close = toGrid(market, open * Math.exp(logReturn), 'round');
     const wickUp = Math.abs(own.normal()) * sigma * WICK_SCALE;
@@ -148,7 +152,7 @@ function generate(seed: number, market: string, start: number, count: number): C
     const moveSize = Math.abs(logReturn) / profile.volatility;
     const quoteVolume = Math.round(
       profile.quoteVolume *
-        regime.volume *
+        volumeFactor[r]! *
         (1 + VOLUME_PER_SIGMA * moveSize) *
         Math.exp(VOLUME_NOISE * own.normal()),
     );
