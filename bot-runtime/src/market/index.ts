@@ -52,4 +52,4 @@ export {
   TIMEFRAMES,
   timeframeOfMs,
 } from './timeframes.ts';
-export { type RefusedRowPolicy, type ValidationOptions, validateCandles } from './validate.ts';
+export { candleProblem, type RefusedRowPolicy, type ValidationOptions, validateCandles } from './validate.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCandleFile } from './candle-formats.ts';
 import { type DataIssueKind, MarketDataError } from './data-issue.ts';
 import { TIMEFRAME_MS } from './timeframes.ts';
-import { validateCandles } from './validate.ts';
+import { candleProblem, validateCandles } from './validate.ts';
 
 const FIVE = TIMEFRAME_MS['5m'];
 const T0 = Date.UTC(2025, 0, 1);
@@ -111,5 +111,20 @@ describe('bad candle data: reported with file and row, handled by a rule', () =>
       'page-1.csv:4 high-below-low',
     ]);
     expect(valid.candles).toHaveLength(3);
+  });
+});
+
+describe('candleProblem (one candle, e.g. from a live feed)', () => {
+  const ok = { openTime: T0, open: 100, high: 110, low: 90, close: 105, volume: 1, quoteVolume: 105 };
+  it.each([
+    [{}, undefined],
+    [{ close: Number.NaN }, 'unparseable'],
+    [{ low: 0 }, 'non-positive-price'],
+    [{ volume: -1 }, 'negative-volume'],
+    [{ high: 80, low: 90, open: 85, close: 85 }, 'high-below-low'],
+    [{ open: 111 }, 'ohlc-outside-range'],
+    [{ openTime: T0 + 60_000 }, 'misaligned-time'],
+  ] as const)('%o -> %s', (change, kind) => {
+    expect(candleProblem({ ...ok, ...change }, FIVE)?.kind).toBe(kind);
   });
 });

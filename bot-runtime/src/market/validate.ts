@@ -11,7 +11,7 @@
 //   trades, so a gap is not necessarily an error.
 // Refused rows make the load fail (`onRefused: 'throw'`, the default) or are dropped and leave a
 // reported gap (`onRefused: 'drop'`).
-import { type DataIssue, dataIssue, formatIssue, MarketDataError } from './data-issue.ts';
+import { type DataIssue, type DataIssueKind, dataIssue, formatIssue, MarketDataError } from './data-issue.ts';
 import type { RawCandles } from './raw-candles.ts';
 import type { CandleFields } from './series.ts';
 
@@ -43,28 +43,33 @@ function sameValues(a: CandleFields, b: CandleFields): boolean {
   );
 }
 
-function rowProblem(
-  e: Entry,
+/** What is wrong with one candle by the refusal rules above (undefined: nothing), e.g. for a live feed. */
+export function candleProblem(
+  c: CandleFields,
   intervalMs: number,
-): Omit<DataIssue, 'file' | 'row' | 'repaired' | 'action'> | undefined {
-  if (e.open <= 0 || e.high <= 0 || e.low <= 0 || e.close <= 0) {
+): { kind: DataIssueKind; detail: string } | undefined {
+  const values = [c.openTime, c.open, c.high, c.low, c.close, c.volume];
+  if (!values.every(Number.isFinite)) {
+    return { kind: 'unparseable', detail: `non-finite value in ${JSON.stringify(values)}` };
+  }
+  if (c.open <= 0 || c.high <= 0 || c.low <= 0 || c.close <= 0) {
     return {
       kind: 'non-positive-price',
-      detail: `open ${e.open} high ${e.high} low ${e.low} close ${e.close}`,
+      detail: `open ${c.open} high ${c.high} low ${c.low} close ${c.close}`,
     };
   }
-  if (e.volume < 0) return { kind: 'negative-volume', detail: `volume ${e.volume}` };
-  if (e.high < e.low) return { kind: 'high-below-low', detail: `high ${e.high} < low ${e.low}` };
-  if (e.open > e.high || e.close > e.high || e.open < e.low || e.close < e.low) {
+  if (c.volume < 0) return { kind: 'negative-volume', detail: `volume ${c.volume}` };
+  if (c.high < c.low) return { kind: 'high-below-low', detail: `high ${c.high} < low ${c.low}` };
+  if (c.open > c.high || c.close > c.high || c.open < c.low || c.close < c.low) {
     return {
       kind: 'ohlc-outside-range',
-      detail: `open ${e.open} / close ${e.close} outside [${e.low}, ${e.high}]`,
+      detail: `open ${c.open} / close ${c.close} outside [${c.low}, ${c.high}]`,
     };
   }
-  if (e.openTime % intervalMs !== 0) {
+  if (c.openTime % intervalMs !== 0) {
     return {
       kind: 'misaligned-time',
-      detail: `${new Date(e.openTime).toISOString()} is not on the ${intervalMs / 60_000}-minute grid`,
+      detail: `${new Date(c.openTime).toISOString()} is not on the ${intervalMs / 60_000}-minute grid`,
     };
   }
   return undefined;
@@ -100,7 +105,7 @@ export function validateCandles(
         volume,
         quoteVolume,
       };
-      const problem = rowProblem(e, intervalMs);
+      const problem = candleProblem(e, intervalMs);
       if (problem) {
         issues.push(dataIssue(e.file, e.row, problem.kind, problem.detail));
         continue;
