@@ -4,6 +4,23 @@ import { cel } from './cel.ts';
 import { int, num, oneOf, ratio, section } from './fields.ts';
 
 export const TIMEFRAMES = ['1m', '3m', '5m', '10m', '15m', '30m', '1h', '4h', '1d'] as const;
+type TimeframeName = (typeof TIMEFRAMES)[number];
+
+/** Minutes per timeframe: CEL has no duration parsing for '15m', so the rule carries this map. */
+const MINUTES: Record<TimeframeName, number> = {
+  '1m': 1,
+  '3m': 3,
+  '5m': 5,
+  '10m': 10,
+  '15m': 15,
+  '30m': 30,
+  '1h': 60,
+  '4h': 240,
+  '1d': 1440,
+};
+const celMinutes = `{${Object.entries(MINUTES)
+  .map(([tf, minutes]) => `'${tf}': ${minutes}`)
+  .join(', ')}}`;
 
 const period = (description: string, defaultValue: number) =>
   int(description, defaultValue, { minimum: 1, maximum: 500 });
@@ -96,6 +113,21 @@ export const multiTimeframe = section(
     }),
   },
   [
+    // SPEC layer 2 reads trend on the longest timeframe (1h), momentum on a shorter one (15m) and
+    // entry timing on the shortest (5m); the reverse order would time entries on the trend candles.
+    // (cel.bind would avoid repeating the map, but kube-apiserver v1.34 refuses it in defaults.)
+    cel<{ entry: TimeframeName; momentum: TimeframeName }>(
+      `${celMinutes}[self.entry] <= ${celMinutes}[self.momentum]`,
+      'spec.engine.multiTimeframe.entry must not be a longer timeframe than momentum (e.g. 5m, 15m, 1h)',
+      (s) => MINUTES[s.entry] <= MINUTES[s.momentum],
+      { fieldPath: '.entry' },
+    ),
+    cel<{ momentum: TimeframeName; trend: TimeframeName }>(
+      `${celMinutes}[self.momentum] <= ${celMinutes}[self.trend]`,
+      'spec.engine.multiTimeframe.momentum must not be a longer timeframe than trend (e.g. 5m, 15m, 1h)',
+      (s) => MINUTES[s.momentum] <= MINUTES[s.trend],
+      { fieldPath: '.momentum' },
+    ),
     cel<{ trendFastPeriod: number; trendSlowPeriod: number }>(
       'self.trendFastPeriod < self.trendSlowPeriod',
       'spec.engine.multiTimeframe.trendFastPeriod must be less than trendSlowPeriod',

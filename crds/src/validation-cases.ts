@@ -134,6 +134,18 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
     'entryRsiSellAbove',
   ],
   [
+    'trend on a shorter timeframe than entry',
+    { engine: { multiTimeframe: { trend: '1m' } } },
+    'spec.engine.multiTimeframe.momentum',
+    'momentum must not be a longer timeframe than trend',
+  ],
+  [
+    'entry on a longer timeframe than momentum',
+    { engine: { multiTimeframe: { entry: '30m' } } },
+    'spec.engine.multiTimeframe.entry',
+    'entry must not be a longer timeframe than momentum',
+  ],
+  [
     'unknown timeframe',
     { engine: { multiTimeframe: { trend: '2h' } } },
     'spec.engine.multiTimeframe.trend',
@@ -236,5 +248,10 @@ export const VALID_SPECS: [string, unknown][] = [
   ],
   ['cron with ranges, steps and names', { ml: { retrain: { schedule: '*/15 1-5 * JAN-MAR MON,FRI' } } }],
   ['cron macro', { ml: { retrain: { schedule: '@daily' } } }],
+  ['equal timeframes', { engine: { multiTimeframe: { trend: '15m', momentum: '15m', entry: '15m' } } }],
+  [
+    'slower layer 2 (4h / 1h / 15m)',
+    { engine: { multiTimeframe: { trend: '4h', momentum: '1h', entry: '15m' } } },
+  ],
   ['rollback after one day', { risk: { rollback: { consecutiveDays: 1, dailyReturnPct: -0.5 } } }],
 ];
