@@ -3,6 +3,7 @@ import { rsiBatch } from '../indicators/index.ts';
 import { TimeframeBook } from '../market/timeframe-book.ts';
 import { HISTORY_WINDOW, TIMEFRAME_MS } from '../market/timeframes.ts';
 import type { Candle } from '../types.ts';
+import type { EngineConfig } from './config.ts';
 import { FEATURE_NAMES, isComplete } from './features.ts';
 import { MarketState } from './market-state.ts';
 import { seedConfig } from './seed-config.fixture.ts';
@@ -41,9 +42,13 @@ function walk(n: number, seed = 1, priceScale = 1, volumeScale = 1): Candle[] {
   return out;
 }
 
-function replay(candles: Candle[], each?: (state: MarketState, i: number) => void): MarketState {
+function replay(
+  candles: Candle[],
+  each?: (state: MarketState, i: number) => void,
+  cfg: EngineConfig = engine,
+): MarketState {
   const book = new TimeframeBook('KRW-BTC');
-  const state = new MarketState('KRW-BTC', engine);
+  const state = new MarketState('KRW-BTC', cfg);
   candles.forEach((c, i) => {
     state.advance(c, book.push(c));
     each?.(state, i);
@@ -121,5 +126,33 @@ describe('MarketState', () => {
   it('refuses at construction a layer-2 timeframe the runtime does not keep', () => {
     const cfg = { ...engine, multiTimeframe: { ...engine.multiTimeframe, momentum: '30m' } };
     expect(() => new MarketState('KRW-BTC', cfg)).toThrow(/spec\.engine\.multiTimeframe\.momentum = 30m/);
+  });
+
+  it("features do not depend on the spec's tunable layer periods or timeframes (the model's contract)", () => {
+    const tuned: EngineConfig = {
+      ...engine,
+      technical: {
+        ...engine.technical,
+        rsi: { ...engine.technical.rsi, period: 9 },
+        macd: { fast: 8, slow: 21, signal: 5 },
+        bollinger: { ...engine.technical.bollinger, period: 14, stdDev: 2.5 },
+        volumePeriod: 10,
+      },
+      multiTimeframe: {
+        ...engine.multiTimeframe,
+        trend: '1d',
+        momentum: '1h',
+        entry: '15m',
+        trendFastPeriod: 5,
+        momentumPeriod: 4,
+        entryRsiPeriod: 7,
+      },
+    };
+    const candles = walk(1000, 11);
+    const a = replay(candles);
+    const b = replay(candles, undefined, tuned);
+    expect(Array.from(b.features())).toEqual(Array.from(a.features()));
+    expect(b.snapshot().technical.rsi).not.toBe(a.snapshot().technical.rsi);
+    expect(b.time).toBe(a.time); // the decision time is the 5m close even with a 15m entry series
   });
 });
