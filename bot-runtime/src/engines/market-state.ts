@@ -59,7 +59,7 @@ export class MarketState {
   // Features (fixed periods, see features.ts). Where the spec's layer periods and timeframe equal
   // the feature ones (the defaults), the feature field IS the layer's indicator: one update, read
   // twice: a default bot's MarketState.advance went from 4.1-4.7 to 1.8-2.2 us per 5m candle
-  // (one year of USDT-BTC, same loaded 2-core machine, best of 5).
+  // (one year of USDT-BTC, same loaded 2-core machine, last 3 of 5 runs).
   readonly #fRsi: Rsi;
   readonly #fMacd: Macd;
   readonly #fBollinger: Bollinger;
@@ -217,7 +217,7 @@ export class MarketState {
       f.returnsPct[h] = this.#closes.logReturnPct(RETURN_HORIZONS[h]!);
   }
 
-  /** Close time of the newest entry candle (the decision time); NaN before the first one. */
+  /** Close time of the newest 5m candle (the decision time); NaN before the first one. */
   get time(): number {
     return this.#time;
   }

@@ -29,7 +29,7 @@ export interface MultiTimeframeReadings {
 /** A read-only view of one market at one decision time. */
 export interface MarketSnapshot {
   market: string;
-  /** Close time (epoch ms) of the newest entry candle seen. */
+  /** Decision time: close time (epoch ms) of the newest 5m candle seen. */
   time: number;
   /** Close of the newest entry candle (for sizing only; features never use raw prices). */
   close: number;
