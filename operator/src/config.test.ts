@@ -24,7 +24,7 @@ describe('parseConfig', () => {
       watchNamespace: '',
       runtimeImage: 'ghcr.io/kubetrade/bot-runtime:0.1.0',
       trainerImage: 'ghcr.io/kubetrade/trainer:0.1.0',
-      runtimeResources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      runtimeResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       logLevel: 'info',
     });
   });

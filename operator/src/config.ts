@@ -196,7 +196,7 @@ const SETTINGS = {
   runtimeMemoryRequest: {
     flag: 'runtime-memory-request',
     help: 'bot-runtime memory request',
-    default: () => '128Mi',
+    default: () => '256Mi',
     parse: quantity,
   },
   runtimeCpuLimit: {

@@ -5,17 +5,15 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError, type OperatorConfig, parseConfig, usage } from './config.ts';
 import type { ControllerOptions, OperatorContext } from './controller/index.ts';
 import { Logger, Manager } from './controller/index.ts';
+// RECONCILER WIRING: the one line that plugs the TradingBot reconciler into the manager.
+import { tradingBotController } from './tradingbot/index.ts';
 
-/** What a reconciler module exports (operator/src/tradingbot/index.ts; contract in controller/README.md). */
+/** What a reconciler module exports (contract in controller/README.md). */
 // biome-ignore lint/suspicious/noExplicitAny: the reconciler picks its own object type.
-type ControllerFactory = (ctx: OperatorContext) => ControllerOptions<any> | Promise<ControllerOptions<any>>;
-
-// RECONCILER WIRING — the one line the TradingBot reconciler engineer owns the other end of.
-// Loaded dynamically so this file compiles before operator/src/tradingbot/index.ts exists; once
-// it does, this may become `import { tradingBotController } from './tradingbot/index.ts'`.
-const loadTradingBotController = async (): Promise<ControllerFactory> =>
-  ((await import('./tradingbot/' + 'index.ts')) as { tradingBotController: ControllerFactory })
-    .tradingBotController;
+type AnyControllerOptions = ControllerOptions<any>;
+export type ControllerFactory = (
+  ctx: OperatorContext,
+) => AnyControllerOptions | Promise<AnyControllerOptions>;
 
 export interface RunningOperator {
   manager: Manager;
@@ -29,7 +27,8 @@ export async function startOperator(
   options: {
     kubeConfig?: KubeConfig;
     log?: Logger;
-    loadController?: () => Promise<ControllerFactory>;
+    /** Tests swap the reconciler; production runs the TradingBot controller. */
+    controller?: ControllerFactory;
     onLostLeadership?: () => void;
   } = {},
 ): Promise<RunningOperator> {
@@ -46,8 +45,7 @@ export async function startOperator(
     informerTimings: { resyncPeriodMs: config.syncPeriodMs },
     onLostLeadership: options.onLostLeadership,
   });
-  const factory = await (options.loadController ?? loadTradingBotController)();
-  const controller = await factory({ manager, config });
+  const controller = await (options.controller ?? tradingBotController)({ manager, config });
   manager.addController({
     ...controller,
     concurrency: controller.concurrency ?? config.maxConcurrentReconciles,

@@ -144,7 +144,9 @@ describe('Informer on a real apiserver', () => {
     const http = new KubeHttp(kubeConfigVia(cluster().kc, `https://127.0.0.1:${proxy.port}`));
     const informer = startInformer(http, { timings: { inactivityTimeoutMs: 1500 } });
     await informer.waitForSync();
-    await eventually(async () => proxy.open > 0, { what: 'a watch connection through the proxy' });
+    // An event seen through the watch proves the watch connection is up before we freeze it.
+    await createCm('probe', { v: 'p' });
+    await eventually(async () => informer.get(ns(), 'probe'), { what: 'probe seen through the watch' });
     const restartsBefore = informer.stats.inactivityRestarts;
     expect(proxy.stall()).toBeGreaterThan(0);
     await createCm('during-stall', { v: 'x' });

@@ -29,10 +29,12 @@ export interface WatchEvent {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const CREDENTIALS_TTL_MS = 60_000;
 
 export class KubeHttp {
   readonly kubeConfig: KubeConfig;
   readonly #counter: RequestCounter | undefined;
+  #cached: { at: number; opts: https.RequestOptions } | undefined;
 
   constructor(kubeConfig: KubeConfig, counter?: RequestCounter) {
     this.kubeConfig = kubeConfig;
@@ -94,14 +96,26 @@ export class KubeHttp {
     });
   }
 
+  // applyToHTTPSOptions re-reads certificate files on every call; reuse the result for a while.
+  // Short enough that rotated service-account tokens (refreshed hourly by the kubelet) are seen.
+  async #credentials(): Promise<https.RequestOptions> {
+    const now = performance.now();
+    if (!this.#cached || now - this.#cached.at > CREDENTIALS_TTL_MS) {
+      const opts: https.RequestOptions = {};
+      await this.kubeConfig.applyToHTTPSOptions(opts);
+      this.#cached = { at: now, opts };
+    }
+    return this.#cached.opts;
+  }
+
   async #open(req: KubeRequest): Promise<http.IncomingMessage> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) throw new KubeApiError('KubeUnreachable', 0, 'the kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/$/, '') + req.path);
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
-    const opts: https.RequestOptions = { method: req.method, headers: { Accept: 'application/json' } };
-    await this.kubeConfig.applyToHTTPSOptions(opts);
+    const opts: https.RequestOptions = { ...(await this.#credentials()), method: req.method };
+    opts.headers = { ...opts.headers, Accept: 'application/json' };
     let payload: string | undefined;
     if (req.body !== undefined) {
       payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
