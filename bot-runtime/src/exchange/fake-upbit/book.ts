@@ -3,13 +3,10 @@
 // partial fills. Pure state + methods; HTTP lives in server.ts. Rules come from the portfolio
 // module so the fake and the runtime can never disagree on a tick or a minimum (STYLE.md rule 11).
 import { randomUUID } from 'node:crypto';
-import {
-  isKrwMarket,
-  krwTickSize,
-  minOrderQuote,
-  roundCash,
-  tradeFee,
-} from '../../portfolio/market-rules.ts';
+import { roundCash, tradeFee } from '../../portfolio/market-rules.ts';
+import { checkOrderRequest, type OrderRequest, UpbitApiError } from './order-rules.ts';
+
+export { type OrderRequest, UpbitApiError } from './order-rules.ts';
 
 export interface BookConfig {
   /** Upbit's 5,000 KRW minimum order (spec.risk.minOrderKRW's default). */
@@ -28,17 +25,6 @@ export const DEFAULT_BOOK: BookConfig = {
   fillSteps: 1,
   balances: { KRW: 10_000_000 },
 };
-
-/** An Upbit error the server turns into {"error": {name, message}} with `status`. */
-export class UpbitApiError extends Error {
-  readonly status: number;
-  readonly upbitName: string;
-  constructor(status: number, upbitName: string, message: string) {
-    super(message);
-    this.status = status;
-    this.upbitName = upbitName;
-  }
-}
 
 export interface FakeTrade {
   uuid: string;
@@ -71,15 +57,6 @@ interface Balance {
   avgBuyPrice: number;
 }
 
-export interface OrderRequest {
-  market?: unknown;
-  side?: unknown;
-  ord_type?: unknown;
-  price?: unknown;
-  volume?: unknown;
-  identifier?: unknown;
-}
-
 export class FakeBook {
   readonly #cfg: BookConfig;
   readonly #priceOf: (market: string) => number | undefined;
@@ -109,59 +86,14 @@ export class FakeBook {
   }
 
   place(req: OrderRequest): FakeOrder {
-    const market = text(req.market, 'market');
-    const side = choice(req.side, 'side', ['bid', 'ask'] as const);
-    const ordType = choice(req.ord_type, 'ord_type', ['limit', 'price', 'market'] as const);
-    const identifier = req.identifier === undefined ? undefined : text(req.identifier, 'identifier');
+    const valid = checkOrderRequest(req, this.#priceOf, this.#cfg.minOrderKRW);
+    const { market, side, ordType, price, volume, identifier, notional } = valid;
     if (identifier !== undefined && this.#byIdentifier.has(identifier)) {
       // Upbit keeps an identifier unique per account forever, even after the order finished.
       throw new UpbitApiError(
         400,
         'duplicate_identifier',
         `identifier ${identifier} was already used by another order`,
-      );
-    }
-    const current = this.#priceOf(market);
-    if (!isKrwMarket(market) || current === undefined) {
-      throw new UpbitApiError(404, 'market_does_not_exist', `market ${market} is not traded here`);
-    }
-    const price = optionalNumber(req.price, 'price');
-    const volume = optionalNumber(req.volume, 'volume');
-    if (ordType === 'price' && (side !== 'bid' || price === undefined || volume !== undefined)) {
-      throw new UpbitApiError(
-        400,
-        'invalid_parameter',
-        'ord_type=price is a market BUY: side=bid with price (KRW to spend) and no volume',
-      );
-    }
-    if (ordType === 'market' && (side !== 'ask' || volume === undefined || price !== undefined)) {
-      throw new UpbitApiError(
-        400,
-        'invalid_parameter',
-        'ord_type=market is a market SELL: side=ask with volume and no price',
-      );
-    }
-    if (ordType === 'limit') {
-      if (price === undefined || volume === undefined) {
-        throw new UpbitApiError(400, 'invalid_parameter', 'a limit order needs price and volume');
-      }
-      const tick = krwTickSize(price);
-      if (Math.abs(price / tick - Math.round(price / tick)) > 1e-9) {
-        throw new UpbitApiError(
-          400,
-          `invalid_price_${side}`,
-          `price ${price} is not a multiple of the tick size ${tick} for that price`,
-        );
-      }
-    }
-    const min = minOrderQuote(market, this.#cfg.minOrderKRW);
-    const notional =
-      ordType === 'price' ? price! : ordType === 'market' ? volume! * current : price! * volume!;
-    if (notional < min) {
-      throw new UpbitApiError(
-        400,
-        `under_min_total_${side}`,
-        `order total ${notional.toFixed(0)} KRW is below the minimum of ${min} KRW`,
       );
     }
     const locked = this.#reserve(market, side, side === 'bid' ? notional : volume!);
@@ -297,26 +229,4 @@ function base(market: string): string {
 
 function floor8(n: number): number {
   return Math.floor(Number((n * 1e8).toFixed(4))) / 1e8;
-}
-
-function text(v: unknown, name: string): string {
-  if (typeof v !== 'string' || v === '')
-    throw new UpbitApiError(400, 'invalid_parameter', `${name} is required`);
-  return v;
-}
-
-function choice<T extends string>(v: unknown, name: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new UpbitApiError(400, 'invalid_parameter', `${name} must be one of ${allowed.join('|')}`);
-  }
-  return v as T;
-}
-
-function optionalNumber(v: unknown, name: string): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'string' ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new UpbitApiError(400, 'invalid_parameter', `${name} must be a positive decimal string`);
-  }
-  return n;
 }

@@ -114,6 +114,14 @@ describe('exchange error paths', () => {
     expect(h.logs.some((l) => l.includes('EXCHANGE_RATE_LIMITED'))).toBe(true);
   });
 
+  it('sequential calls follow Remaining-Req: they wait out the window instead of earning a 429', async () => {
+    h = await startHarness({ limits: { ticker: 3, default: 30, candle: 10, order: 8 } });
+    for (let i = 0; i < 7; i++) await h.client.tickers(['KRW-BTC']);
+    expect(h.fake.log.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(h.limiter.waitedMs).toBeGreaterThan(0);
+    expect(h.limiter.backoffs).toBe(0);
+  });
+
   it('418 stops: a typed EXCHANGE_BLOCKED, and nothing more is sent afterwards', async () => {
     h = await startHarness({ faults: { blocked: true } });
     expect(await failure(h.client.tickers(['KRW-BTC']))).toMatchObject({

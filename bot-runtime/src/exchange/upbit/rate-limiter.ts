@@ -94,14 +94,16 @@ export class RateLimiter {
     this.#throwIfBlocked(endpoint);
   }
 
-  /** Records the server's view of the group's budget from a response header. */
+  /**
+   * Records the server's view of the group's budget from a response header. The window restarts at
+   * every observation: whether Upbit counts in fixed seconds or a sliding second, a full window after
+   * the newest answer is always past the one that answer was counted in (keeping an older window end
+   * let a fifth call in a limit-3 test slip into the same server second and earn a 429).
+   */
   observe(header: string | null | undefined): void {
     const r = parseRemainingReq(header);
     if (!r) return;
-    const now = this.#deps.now();
-    const existing = this.#groups.get(r.group);
-    const windowEnd = existing && now < existing.windowEnd ? existing.windowEnd : now + this.#cfg.windowMs;
-    this.#groups.set(r.group, { remaining: r.sec, windowEnd });
+    this.#groups.set(r.group, { remaining: r.sec, windowEnd: this.#deps.now() + this.#cfg.windowMs });
   }
 
   /** Exponential back-off with jitter after a 429, so many clients do not retry in lock-step. */
