@@ -198,6 +198,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         method: 'GET',
         path: collectionPath(this.resource, this.namespace),
         query: { limit: this.timings.listPageSize, continue: cont, labelSelector: this.labelSelector },
+        // stop() must not wait for a slow list to finish.
+        signal: this.#sleepAbort.signal,
       });
       items.push(...(page.items ?? []));
       // All pages of one list share the first page's snapshot resourceVersion.
