@@ -48,9 +48,16 @@ export function candleProblem(
   c: CandleFields,
   intervalMs: number,
 ): { kind: DataIssueKind; detail: string } | undefined {
-  const values = [c.openTime, c.open, c.high, c.low, c.close, c.volume];
-  if (!values.every(Number.isFinite)) {
-    return { kind: 'unparseable', detail: `non-finite value in ${JSON.stringify(values)}` };
+  const finite =
+    Number.isFinite(c.openTime) &&
+    Number.isFinite(c.open) &&
+    Number.isFinite(c.high) &&
+    Number.isFinite(c.low) &&
+    Number.isFinite(c.close) &&
+    Number.isFinite(c.volume);
+  if (!finite) {
+    const values = [c.openTime, c.open, c.high, c.low, c.close, c.volume];
+    return { kind: 'unparseable', detail: `non-finite value in ${JSON.stringify(values.map(String))}` };
   }
   if (c.open <= 0 || c.high <= 0 || c.low <= 0 || c.close <= 0) {
     return {
