@@ -54,7 +54,18 @@ export interface ArmResult {
   equity: Float64Array;
 }
 
+/** Wall time per phase (see the file comment), for the benchmark's breakdown. */
+export interface BacktestTiming {
+  /** Phase A: TimeframeBook + MarketState + feature vectors. */
+  marketStateMs: number;
+  /** Phase B: ML/RL inference (onnxruntime-node). */
+  inferenceMs: number;
+  /** Phase C: decide() + risk + broker + portfolio + equity recording. */
+  decisionMs: number;
+}
+
 export interface BacktestResult {
+  timing: BacktestTiming;
   bot: string;
   revision: string;
   markets: string[];
@@ -140,9 +151,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const feature = new Float32Array(F);
   let done = 0;
   let candles = 0;
+  const timing: BacktestTiming = { marketStateMs: 0, inferenceMs: 0, decisionMs: 0 };
 
   for (;;) {
     // Phase A: advance books and states for up to B decision times.
+    const tA = performance.now();
     let k = 0;
     while (k < B) {
       let t = Number.POSITIVE_INFINITY;
@@ -177,10 +190,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       k++;
     }
     if (k === 0) break;
+    const tB = performance.now();
+    timing.marketStateMs += tB - tA;
     // Phase B: batched model inference over the complete feature rows of the block.
     blockMl.fill(Number.NaN, 0, k * n);
     blockRl.fill(Number.NaN, 0, k * n * 3);
     if (needMl || needRl) await inferBlock(opts.models!, rows, rowOk, k * n, F, blockMl, blockRl);
+    const tC = performance.now();
+    timing.inferenceMs += tC - tB;
     // Phase C: the shared loop body, step by step in time order.
     for (let j = 0; j < k; j++) {
       const time = blockTime[j]!;
@@ -205,12 +222,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       const pending = core.step(input);
       if (pending) await pending;
     }
+    timing.decisionMs += performance.now() - tC;
     done += k;
     opts.onProgress?.(done, steps);
   }
 
   const times = core.recorder.times();
   return {
+    timing,
     bot: opts.bot ?? 'backtest',
     revision: opts.revision ?? 'local',
     markets,

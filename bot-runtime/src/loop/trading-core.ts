@@ -5,7 +5,7 @@
 // market source and the broker differ between modes; this file cannot tell which one runs it.
 
 import type { StrategyConfig } from '../engines/config.ts';
-import { decide } from '../engines/decide.ts';
+import { type DecisionContext, decide } from '../engines/decide.ts';
 import type { MarketSnapshot } from '../engines/readings.ts';
 import { type Broker, isCandleFed, type Order } from '../execution/broker.ts';
 import { Arm, type ArmSpec } from '../portfolio/arm.ts';
@@ -89,6 +89,7 @@ export class TradingCore {
   readonly #pending = new Map<string, PendingOrder>();
   readonly #intents: { arm: number; market: number; intent: OrderIntent }[] = [];
   readonly #rl: Float32Array[];
+  readonly #decisionCtx: DecisionContext;
   #stepsRecorded = 0;
 
   constructor(opts: CoreOptions) {
@@ -125,6 +126,7 @@ export class TradingCore {
     this.recorder = new EquityRecorder(this.arms.length, opts.expectedSteps ?? 1024);
     this.#ctx = { bot: opts.bot, revision: opts.revision, risk: opts.risk };
     this.#rl = opts.markets.map(() => new Float32Array(3));
+    this.#decisionCtx = { config: opts.strategy, mlProbability: undefined, rlScores: undefined };
   }
 
   /**
@@ -185,11 +187,11 @@ export class TradingCore {
       if (Number.isNaN(v)) hasRl = false;
       rl[k] = v;
     }
-    return decide(s.snapshots[m]!, arm, {
-      config: this.#opts.strategy,
-      mlProbability: Number.isNaN(p) ? undefined : p,
-      rlScores: hasRl ? rl : undefined,
-    });
+    // One context object reused for every call: decide() reads it synchronously and keeps nothing.
+    const ctx = this.#decisionCtx;
+    ctx.mlProbability = Number.isNaN(p) ? undefined : p;
+    ctx.rlScores = hasRl ? rl : undefined;
+    return decide(s.snapshots[m]!, arm, ctx);
   }
 
   async #submit(time: number): Promise<void> {
