@@ -58,7 +58,10 @@ export class TraderLease {
   private running = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** The last failed Redis call ('' after a success). */
   private lastError = '';
+  /** Why the lease was last lost ('' while held or never held). */
+  private lostReason = '';
 
   constructor(redis: Redis, cfg: LeaseConfig) {
     this.redis = redis;
@@ -86,9 +89,7 @@ export class TraderLease {
   /** The fencing token to write order intents with; throws LEASE_NOT_HELD when not held. */
   fencingToken(): number {
     if (!this.isHeld()) {
-      throw new LeaseError(
-        `bot ${this.bot}: this runtime does not hold the trader lease${this.lastError ? ` (${this.lastError})` : ''}; no new orders`,
-      );
+      throw new LeaseError(`${this.reason()}; this runtime must not create orders`);
     }
     return this.token;
   }
@@ -96,7 +97,10 @@ export class TraderLease {
   /** Why the lease is not held (for /readyz), or '' when it is. */
   reason(): string {
     if (this.isHeld()) return '';
-    return this.lastError || `bot ${this.bot}: trader lease held by another runtime or not acquired yet`;
+    const why = this.lostReason
+      ? `bot ${this.bot}: trader lease lost: ${this.lostReason}`
+      : `bot ${this.bot}: trader lease not held (another runtime holds it, or not acquired yet)`;
+    return this.lastError ? `${why}; last Redis error: ${this.lastError}` : why;
   }
 
   /** Starts acquiring/renewing in the background; resolves after the first attempt. */
@@ -129,23 +133,25 @@ export class TraderLease {
     try {
       if (this.held) {
         const ok = Number(await this.redis.eval(EXTEND, 1, this.leaseKey, this.holderId, String(this.ttlMs)));
+        this.lastError = '';
         if (ok === 1) this.confirm(sentAt);
         else this.lose('another runtime holds the lease (renewal refused)');
       } else {
         const token = Number(
           await this.redis.eval(ACQUIRE, 2, this.leaseKey, this.fenceKey, this.holderId, String(this.ttlMs)),
         );
+        this.lastError = '';
         if (token > 0) {
           this.token = token;
           this.held = true;
-          this.lastError = '';
+          this.lostReason = '';
           this.confirm(sentAt);
           this.emit({ type: 'acquired', token });
         }
       }
     } catch (err) {
       // No renewal: the expiry timer declares the lease lost when the TTL could have run out.
-      this.lastError = `Redis unreachable: ${(err as Error).message}`;
+      this.lastError = (err as Error).message;
     }
     if (this.running) this.tickTimer = setTimeout(() => void this.tick(), this.renewEveryMs);
   }
@@ -155,8 +161,9 @@ export class TraderLease {
     clearTimeout(this.expiryTimer);
     this.expiryTimer = setTimeout(
       () => {
-        if (this.held && this.now() >= this.validUntil)
-          this.lose(this.lastError || 'lease not renewed within its TTL');
+        if (this.held && this.now() >= this.validUntil) {
+          this.lose(`not renewed within its TTL${this.lastError ? ` (Redis: ${this.lastError})` : ''}`);
+        }
       },
       Math.max(0, this.validUntil - this.now()),
     );
@@ -165,7 +172,7 @@ export class TraderLease {
   private lose(reason: string): void {
     if (!this.held) return;
     this.held = false;
-    this.lastError = `bot ${this.bot}: trader lease lost: ${reason}`;
+    this.lostReason = reason;
     clearTimeout(this.expiryTimer);
     this.emit({ type: 'lost', token: this.token, reason });
   }

@@ -67,6 +67,11 @@ export class PgDb implements Db {
     } catch (err) {
       throw classifyDbError(err);
     }
+    // A backend that dies while this client is checked out (pg_terminate_backend, a cut network)
+    // emits 'error' on the client, which would crash the process unhandled; the next query on it
+    // fails anyway, and that failure is what we report.
+    const onError = () => undefined;
+    client.on('error', onError);
     const tx: Queryable = {
       async query<Row>(sql: string, params: readonly SqlParam[] = []) {
         const r = await client.query(sql, params as unknown[]);
@@ -89,6 +94,7 @@ export class PgDb implements Db {
       throw classifyDbError(err);
     } finally {
       // Passing the error destroys a client whose connection may be dead instead of reusing it.
+      client.off('error', onError);
       client.release(broken instanceof Error && isConnectionError(broken) ? broken : undefined);
     }
   }

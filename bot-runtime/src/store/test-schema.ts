@@ -5,8 +5,9 @@ import { PgDb, type PgDbOptions, quoteIdent } from './pg-db.ts';
 
 export interface TestSchema {
   schema: string;
-  /** A pool confined to the schema (search_path); the caller closes it. */
-  connect(opts?: Omit<PgDbOptions, 'connectionString' | 'schema'>): PgDb;
+  /** A pool confined to the schema (search_path); the caller closes it. A connectionString
+   * overrides the server's URL (e.g. to go through a FaultProxy). */
+  connect(opts?: Omit<PgDbOptions, 'connectionString' | 'schema'> & { connectionString?: string }): PgDb;
   drop(): Promise<void>;
 }
 
