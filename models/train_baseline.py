@@ -8,8 +8,8 @@ FEATURE_NAMES and LABEL) -- never re-implemented here. This script:
      constant baseline,
   3. trains the shipped model on all rows and exports it to ONNX WITH the feature scaling inside
      the graph (StandardScaler -> LGBMClassifier, via skl2onnx + onnxmltools),
-  4. writes models/baseline/{lgbm-krw.onnx, metrics.json, parity.json}; MODEL_CARD.md quotes
-     metrics.json.
+  4. writes models/baseline/{lgbm-krw.onnx, metrics.json, parity.json, MODEL_CARD.md} (the card is
+     rendered from metrics.json by model_card.py).
 
 Usage (from the repo root):  python3 models/train_baseline.py [--features models/build/features.csv]
 One core, well under 3 minutes on the full export (see MODEL_CARD.md for the measured time).
@@ -51,6 +51,10 @@ PARAMS = dict(
 )
 FOLDS = 4  # walk-forward test folds; the data is cut into FOLDS + 1 time blocks
 PARITY_ROWS = 200
+# Rows from this date on are never trained on: an untouched holdout for the final score, and a period
+# in which `kubetrade backtest` compares the arms out of sample (the SPEC's example month
+# 2024-11-06..12-06 is not in the data; 2025-11-06..12-06 is, and lies in the holdout).
+TRAIN_UNTIL = "2025-11-01"
 
 
 def run_export(out_csv: Path) -> None:
@@ -179,6 +183,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--features", type=Path, default=BUILD_DIR / "features.csv")
     ap.add_argument("--horizon", type=int, default=12, help="LABEL_HORIZON of export-features.ts (purge gap)")
+    ap.add_argument("--train-until", default=TRAIN_UNTIL,
+                    help="UTC date: the model never sees rows from this date on (the holdout, for honest backtests)")
     args = ap.parse_args()
     t0 = time.time()
     if not args.features.exists():
@@ -188,10 +194,31 @@ def main() -> int:
     markets, open_time, X, y, names, label = load(args.features)
     print(f"{len(y)} rows, {len(names)} features, label {label}, base rate {y.mean():.4f}", flush=True)
 
+    import datetime as dt
+
+    cutoff = int(dt.datetime.fromisoformat(args.train_until).replace(tzinfo=dt.timezone.utc).timestamp() * 1000)
+    purge = args.horizon * FIVE_MIN_MS
+    dev = open_time < cutoff - purge  # labels of development rows end before the holdout starts
+    hold = open_time >= cutoff
     t1 = time.time()
-    folds, oof_p, oof_y = walk_forward(open_time, X, y, args.horizon)
-    model = make_pipeline().fit(X, y)
+    folds, oof_p, oof_y = walk_forward(open_time[dev], X[dev], y[dev], args.horizon)
+    model = make_pipeline().fit(X[dev], y[dev])
     t_train = time.time() - t1
+    p_hold = model.predict_proba(X[hold])[:, 1]
+    y_hold = y[hold]
+    naive_hold = np.full(len(y_hold), float(y[dev].mean()))
+    holdout = dict(
+        **{"from": int(open_time[hold].min())}, to=int(open_time[hold].max()), rows=int(hold.sum()),
+        auc=auc(y_hold, p_hold), log_loss=log_loss(y_hold, p_hold), naive_log_loss=log_loss(y_hold, naive_hold),
+        brier=float(np.mean((p_hold - y_hold) ** 2)), naive_brier=float(np.mean((naive_hold - y_hold) ** 2)),
+        base_rate=float(y_hold.mean()),
+        **{f"p_ge_{t}": dict(rows=int((p_hold >= t).sum()),
+                             precision=float(y_hold[p_hold >= t].mean()) if (p_hold >= t).any() else None)
+           for t in (0.55, 0.6)},
+        calibration=calibration(p_hold, y_hold),
+    )
+    print(f"holdout from {args.train_until}: auc {holdout['auc']:.4f} logloss {holdout['log_loss']:.4f} "
+          f"(naive {holdout['naive_log_loss']:.4f})", flush=True)
 
     import onnxruntime as ort
 
@@ -232,7 +259,10 @@ def main() -> int:
         data_to=int(open_time.max()),
         per_market=per_market,
         params={k: v for k, v in PARAMS.items()},
+        train_until=args.train_until,
+        train_rows=int(dev.sum()),
         walk_forward=folds,
+        holdout=holdout,
         walk_forward_mean=dict(
             auc=float(np.mean([f["auc"] for f in folds])),
             log_loss=float(np.mean([f["log_loss"] for f in folds])),
@@ -251,7 +281,11 @@ def main() -> int:
                       ["numpy", "sklearn", "lightgbm", "onnx", "onnxmltools", "skl2onnx", "onnxruntime"]}),
     )
     (OUT_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
+    import model_card  # renders MODEL_CARD.md from metrics.json
+
+    model_card.main()
     print(json.dumps({k: metrics[k] for k in ["walk_forward_mean", "lightgbm_vs_onnx_max_abs_diff", "onnx_bytes", "seconds"]}, indent=1))
+    print(json.dumps({k: v for k, v in holdout.items() if k != "calibration"}, indent=1))
     return 0
 
 
