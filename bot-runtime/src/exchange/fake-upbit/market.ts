@@ -22,39 +22,61 @@ const SYNTHETIC_START: Record<string, number> = {
   'KRW-SOL': 250_000,
 };
 
+/** Where the fake's candles come from; asked once per market and timeframe, when first needed. */
+export type CandleSupply = (market: string, timeframe: Timeframe) => Candle[];
+
 export class FakeMarket {
-  /** market -> timeframe -> candles, oldest first. */
-  readonly #candles = new Map<string, Partial<Record<Timeframe, Candle[]>>>();
+  readonly #markets: readonly string[];
+  readonly #supply: CandleSupply;
+  /** market/timeframe -> candles, oldest first, filled on first use. */
+  readonly #series = new Map<string, Candle[]>();
   readonly #price = new Map<string, number>();
 
-  constructor(candles: readonly Candle[]) {
+  /**
+   * Lazily supplied so a test that only trades never pays for a year of synthetic candles: the
+   * eager walk of 23.5k candles took 640 ms per exchange start on the shared 2-core machine.
+   */
+  constructor(markets: readonly string[], supply: CandleSupply) {
+    this.#markets = markets;
+    this.#supply = supply;
+  }
+
+  static fromCandles(candles: readonly Candle[]): FakeMarket {
+    const groups = new Map<string, Candle[]>();
     for (const c of candles) {
-      let byTf = this.#candles.get(c.market);
-      if (!byTf) {
-        byTf = {};
-        this.#candles.set(c.market, byTf);
-      }
-      const list = byTf[c.timeframe] ?? [];
-      byTf[c.timeframe] = list;
+      const key = `${c.market}/${c.timeframe}`;
+      const list = groups.get(key) ?? [];
+      groups.set(key, list);
       list.push(c);
     }
-    for (const [market, byTf] of this.#candles) {
-      let newest: Candle | undefined;
-      for (const list of Object.values(byTf)) {
-        list.sort((a, b) => a.openTime - b.openTime);
-        const last = list[list.length - 1];
-        if (last && (!newest || last.openTime >= newest.openTime)) newest = last;
-      }
-      if (newest) this.#price.set(market, newest.close);
-    }
+    for (const list of groups.values()) list.sort((a, b) => a.openTime - b.openTime);
+    const markets = [...new Set(candles.map((c) => c.market))];
+    return new FakeMarket(markets, (market, tf) => groups.get(`${market}/${tf}`) ?? []);
+  }
+
+  static synthetic(markets: readonly string[], now: number, seed: number): FakeMarket {
+    return new FakeMarket(markets, (market, tf) =>
+      syntheticSeries(market, markets.indexOf(market), tf, now, seed),
+    );
   }
 
   get markets(): string[] {
-    return [...new Set([...this.#candles.keys(), ...this.#price.keys()])];
+    return [...this.#markets];
   }
 
+  /** The current price: set by setPrice, else the close of the newest candle the market has. */
   price(market: string): number | undefined {
-    return this.#price.get(market);
+    const known = this.#price.get(market);
+    if (known !== undefined || !this.#markets.includes(market)) return known;
+    // The finest timeframe with data has the freshest close; coarser ones are only a fallback.
+    for (const tf of TIMEFRAMES) {
+      const last = this.#candlesOf(market, tf).at(-1);
+      if (last) {
+        this.#price.set(market, last.close);
+        return last.close;
+      }
+    }
+    return undefined;
   }
 
   setPrice(market: string, price: number): void {
@@ -63,7 +85,7 @@ export class FakeMarket {
 
   /** Up to `count` candles opening before `to` (exclusive), newest first, as Upbit answers. */
   candles(market: string, timeframe: Timeframe, count: number, to: number): Candle[] {
-    const list = this.#candles.get(market)?.[timeframe] ?? [];
+    const list = this.#candlesOf(market, timeframe);
     let hi = list.length;
     let lo = 0;
     while (lo < hi) {
@@ -73,7 +95,19 @@ export class FakeMarket {
     }
     return list.slice(Math.max(0, lo - count), lo).reverse();
   }
+
+  #candlesOf(market: string, timeframe: Timeframe): Candle[] {
+    const key = `${market}/${timeframe}`;
+    let list = this.#series.get(key);
+    if (!list) {
+      list = this.#markets.includes(market) ? this.#supply(market, timeframe) : [];
+      this.#series.set(key, list);
+    }
+    return list;
+  }
 }
+
+const TIMEFRAMES = Object.keys(TIMEFRAME_MS) as Timeframe[];
 
 /** Park-Miller style LCG: tiny, seeded, reproducible across runs and machines. */
 export function seededRandom(seed: number): () => number {
@@ -85,49 +119,46 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * A seeded random walk per market and timeframe ending at `now`, `history` candles long. Each
- * timeframe is walked on its own (they are not aggregates of each other): enough for the client,
- * the collector and the demo, which need Upbit-shaped pages, not a coherent market.
+ * A seeded random walk for one market and timeframe ending at `now`, SPEC_HISTORY candles long.
+ * Each timeframe is walked on its own (they are not aggregates of each other): enough for the
+ * client, the collector and the demo, which need Upbit-shaped pages, not a coherent market.
  */
-export function syntheticCandles(
-  markets: readonly string[],
+export function syntheticSeries(
+  market: string,
+  m: number,
+  tf: Timeframe,
   now: number,
   seed: number,
-  history: Record<Timeframe, number> = SPEC_HISTORY,
 ): Candle[] {
   const out: Candle[] = [];
-  markets.forEach((market, m) => {
-    for (const tf of Object.keys(TIMEFRAME_MS) as Timeframe[]) {
-      const random = seededRandom(seed * 7919 + m * 131 + tf.length * 17 + TIMEFRAME_MS[tf] / 60_000);
-      const step = TIMEFRAME_MS[tf];
-      const n = history[tf];
-      const lastOpen = Math.floor(now / step) * step - step;
-      // 0.2% per 5 minutes, scaled with sqrt(time) like a random walk's spread.
-      const sigma = 0.002 * Math.sqrt(step / TIMEFRAME_MS['5m']);
-      let price = SYNTHETIC_START[market] ?? 10_000;
-      for (let i = 0; i < n; i++) {
-        const open = price;
-        const close = open * (1 + sigma * (random() * 2 - 1));
-        const high = Math.max(open, close) * (1 + (sigma / 2) * random());
-        const low = Math.min(open, close) * (1 - (sigma / 2) * random());
-        const volume = Number((10 * random() * (1e7 / open)).toFixed(8)) + 1e-8;
-        const t = (p: number, side: 'buy' | 'sell') => roundPriceToTick(market, p, side);
-        const o = t(open, 'buy');
-        const c = t(close, 'buy');
-        out.push({
-          market,
-          timeframe: tf,
-          openTime: lastOpen - (n - 1 - i) * step,
-          open: o,
-          high: Math.max(t(high, 'buy'), o, c),
-          low: Math.min(t(low, 'sell'), o, c),
-          close: c,
-          volume,
-          quoteVolume: volume * c,
-        });
-        price = close;
-      }
-    }
-  });
+  const random = seededRandom(seed * 7919 + m * 131 + TIMEFRAME_MS[tf] / 60_000);
+  const step = TIMEFRAME_MS[tf];
+  const n = SPEC_HISTORY[tf];
+  const lastOpen = Math.floor(now / step) * step - step;
+  // 0.2% per 5 minutes, scaled with sqrt(time) like a random walk's spread.
+  const sigma = 0.002 * Math.sqrt(step / TIMEFRAME_MS['5m']);
+  let price = SYNTHETIC_START[market] ?? 10_000;
+  const t = (p: number, side: 'buy' | 'sell') => roundPriceToTick(market, p, side);
+  for (let i = 0; i < n; i++) {
+    const open = price;
+    const close = open * (1 + sigma * (random() * 2 - 1));
+    const high = Math.max(open, close) * (1 + (sigma / 2) * random());
+    const low = Math.min(open, close) * (1 - (sigma / 2) * random());
+    const volume = Number((10 * random() * (1e7 / open)).toFixed(8)) + 1e-8;
+    const o = t(open, 'buy');
+    const c = t(close, 'buy');
+    out.push({
+      market,
+      timeframe: tf,
+      openTime: lastOpen - (n - 1 - i) * step,
+      open: o,
+      high: Math.max(t(high, 'buy'), o, c),
+      low: Math.min(t(low, 'sell'), o, c),
+      close: c,
+      volume,
+      quoteVolume: volume * c,
+    });
+    price = close;
+  }
   return out;
 }

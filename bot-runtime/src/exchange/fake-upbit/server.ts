@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Candle, Timeframe } from '../../types.ts';
 import { type BookConfig, DEFAULT_BOOK, FakeBook, UpbitApiError } from './book.ts';
 import { Authenticator, bodyQuery, RequestBudget, UPBIT_GROUP_LIMITS } from './guards.ts';
-import { FakeMarket, seededRandom, syntheticCandles } from './market.ts';
+import { FakeMarket, seededRandom } from './market.ts';
 import { TickerServer } from './ticker-server.ts';
 import { accountsJson, candleJson, errorJson, orderJson, tickerJson } from './wire.ts';
 
@@ -85,7 +85,9 @@ export class FakeUpbit {
   private constructor(opts: FakeUpbitOptions) {
     const now = opts.now ?? Date.now;
     const markets = opts.markets ?? DEFAULT_MARKETS;
-    this.market = new FakeMarket(opts.candles ?? syntheticCandles(markets, now(), opts.seed ?? 1));
+    this.market = opts.candles
+      ? FakeMarket.fromCandles(opts.candles)
+      : FakeMarket.synthetic(markets, now(), opts.seed ?? 1);
     this.book = new FakeBook({ ...DEFAULT_BOOK, ...opts.book }, (m) => this.market.price(m), now);
     this.faults = { ...NO_FAULTS, ...opts.faults };
     this.#auth = new Authenticator(new Map(Object.entries(opts.keys ?? {})));
