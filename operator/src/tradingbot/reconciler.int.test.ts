@@ -14,7 +14,6 @@ import {
   patchSpec,
   startOperator,
   TIMINGS,
-  writeCalls,
 } from './test-operator.ts';
 
 const ns = useNamespace('tb');
@@ -188,12 +187,12 @@ describe('TradingBot reconciler', () => {
     await new Promise((r) => setTimeout(r, TIMINGS.resyncMs));
     const reconciles = async () =>
       (await m.metrics.reconcileTotal.get()).values.reduce((n, v) => n + v.value, 0);
-    const writesBefore = writeCalls(m);
+    const writesBefore = m.requests.writes();
     const reconcilesBefore = await reconciles();
     const rvBefore = (await getBot(namespace, BOT)).metadata.resourceVersion;
     await new Promise((r) => setTimeout(r, TIMINGS.resyncMs * 4));
     expect(await reconciles()).toBeGreaterThan(reconcilesBefore + 2);
-    expect(writeCalls(m)).toBe(writesBefore);
+    expect(m.requests.writes()).toBe(writesBefore);
     expect((await getBot(namespace, BOT)).metadata.resourceVersion).toBe(rvBefore);
   });
 

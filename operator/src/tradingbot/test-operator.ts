@@ -103,13 +103,3 @@ export async function patchSpec(
     JSON.stringify({ spec }),
   ]);
 }
-
-/**
- * POST/PUT/PATCH/DELETE calls, Leases left out (leader election renews by design). Counted here
- * rather than with requests.writes(), which also counts the informers' WATCH requests.
- */
-export const writeCalls = (m: Manager): number =>
-  m.requests
-    .records()
-    .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && r.resource !== 'leases')
-    .reduce((n, r) => n + r.count, 0);
