@@ -35,6 +35,7 @@ export class KubeHttp {
   readonly kubeConfig: KubeConfig;
   readonly #counter: RequestCounter | undefined;
   #cached: { at: number; opts: https.RequestOptions } | undefined;
+  #agent: { agent: https.Agent; tls: TlsMaterial } | undefined;
 
   constructor(kubeConfig: KubeConfig, counter?: RequestCounter) {
     this.kubeConfig = kubeConfig;
@@ -103,9 +104,39 @@ export class KubeHttp {
     if (!this.#cached || now - this.#cached.at > CREDENTIALS_TTL_MS) {
       const opts: https.RequestOptions = {};
       await this.kubeConfig.applyToHTTPSOptions(opts);
+      // client-node's agent does not keep connections alive, so every Lease renewal and status
+      // write would pay a TLS handshake; keep our own pooled agent unless a proxy is configured.
+      const cluster = this.kubeConfig.getCurrentCluster();
+      if (cluster?.server.startsWith('https:') && !cluster.proxyUrl) {
+        const tls = {
+          ca: opts.ca,
+          cert: opts.cert,
+          key: opts.key,
+          pfx: opts.pfx,
+          passphrase: opts.passphrase,
+        };
+        if (!this.#agent || !sameTls(this.#agent.tls, tls)) {
+          this.#agent?.agent.destroy();
+          const agent = new https.Agent({
+            ...tls,
+            keepAlive: true,
+            ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
+            ...(opts.servername ? { servername: opts.servername } : {}),
+          });
+          this.#agent = { agent, tls };
+        }
+        opts.agent = this.#agent.agent;
+      }
       this.#cached = { at: now, opts };
     }
     return this.#cached.opts;
+  }
+
+  /** Closes pooled connections (a stopped manager should not keep sockets open). */
+  close(): void {
+    this.#agent?.agent.destroy();
+    this.#agent = undefined;
+    this.#cached = undefined;
   }
 
   async #open(req: KubeRequest): Promise<http.IncomingMessage> {
@@ -143,6 +174,20 @@ export class KubeHttp {
       r.end(payload);
     });
   }
+}
+
+type TlsMaterial = Pick<https.RequestOptions, 'ca' | 'cert' | 'key' | 'pfx' | 'passphrase'>;
+
+function sameTls(a: TlsMaterial, b: TlsMaterial): boolean {
+  const same = (x: unknown, y: unknown) =>
+    Buffer.isBuffer(x) && Buffer.isBuffer(y) ? x.equals(y) : JSON.stringify(x) === JSON.stringify(y);
+  return (
+    same(a.ca, b.ca) &&
+    same(a.cert, b.cert) &&
+    same(a.key, b.key) &&
+    same(a.pfx, b.pfx) &&
+    a.passphrase === b.passphrase
+  );
 }
 
 function readAll(res: http.IncomingMessage, req: KubeRequest): Promise<string> {

@@ -166,6 +166,7 @@ export class Manager {
     await Promise.all([...this.#informers.values()].map((i) => i.stop()));
     await this.#server?.close();
     this.#server = undefined;
+    this.http.close();
     this.#started = false;
   }
 
