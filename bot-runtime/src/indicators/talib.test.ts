@@ -18,7 +18,7 @@ import { Sma, smaBatch } from './sma.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const SCRIPT = `${REPO}bot-runtime/test/talib/reference.py`;
-const DATA = `${REPO}../shared/data/binance`;
+const DATA = `${REPO}../shared/data`;
 const TOLERANCE = 1e-9;
 
 interface Reference {
@@ -81,10 +81,12 @@ function streamed(update: (x: number) => number, values: readonly number[]): Flo
   return Float64Array.from(values, update);
 }
 
-// A few thousand candles of each market, from the middle of the 5m files and from the 1h files.
+// A few thousand candles of each market, from the middle of the Binance 5m files and from the 1h
+// files, plus Upbit's KRW day candles (KRW price levels: BTC ~2-6e7, XRP ~500).
 const CASES = ['BTC', 'ETH', 'XRP', 'SOL'].flatMap((base) => [
-  { file: `${base}_USDT-5m.csv`, start: 40_000, count: 5_000 },
-  { file: `${base}_USDT-1h.csv`, start: 2_000, count: 3_000 },
+  { file: `binance/${base}_USDT-5m.csv`, start: 40_000, count: 5_000 },
+  { file: `binance/${base}_USDT-1h.csv`, start: 2_000, count: 3_000 },
+  { file: `upbit/days/KRW-${base}-1d-2023.csv`, start: 0, count: 392 },
 ]);
 
 describe.each(CASES)('TA-Lib agreement on $file rows $start..+$count', ({ file, start, count }) => {

@@ -1,8 +1,9 @@
 """TA-Lib reference values for bot-runtime's indicators (see src/indicators/talib.test.ts).
 
 Usage: python3 reference.py CANDLES.csv START COUNT
-Reads a ccxt-layout CSV (timestamp,open,high,low,close,volume), takes rows [START, START+COUNT) and
-prints one JSON object with the inputs and TA-Lib's outputs. NaN (warm-up) is written as null.
+Reads a ccxt-layout CSV (timestamp,open,high,low,close,volume) or an Upbit-layout CSV (trade_price,
+candle_acc_trade_volume), takes rows [START, START+COUNT) and prints one JSON object with the inputs
+and TA-Lib's outputs. NaN (warm-up) is written as null.
 """
 
 import json
@@ -20,7 +21,9 @@ def read_rows(path, start, count):
     close, volume = [], []
     with open(path, encoding="utf-8") as f:
         header = f.readline().strip().split(",")
-        ci, vi = header.index("close"), header.index("volume")
+        upbit = "trade_price" in header
+        ci = header.index("trade_price" if upbit else "close")
+        vi = header.index("candle_acc_trade_volume" if upbit else "volume")
         for i, line in enumerate(f):
             if i < start:
                 continue
