@@ -125,22 +125,3 @@ export function parseExportArgs(argv: readonly string[]): { data: string; out: s
   }
   return { data, out, range };
 }
-
-if (import.meta.main) {
-  const { applyDefaults } = await import('@kubetrade/crds');
-  const { ReplaySource } = await import('../market/replay-source.ts');
-  const args = parseExportArgs(process.argv.slice(2));
-  const spec = applyDefaults({});
-  const started = performance.now();
-  const summary = await exportFeatures({
-    source: await ReplaySource.open(args.data),
-    engine: spec.engine,
-    feePct: spec.risk.feePct,
-    out: args.out,
-    range: args.range,
-  });
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stderr.write(
-    `export-features: ${summary.rows} rows (${JSON.stringify(summary.perMarket)}), ${summary.dropped} dropped, ${seconds} s\n`,
-  );
-}
