@@ -58,6 +58,7 @@ export function htmlReport(result: BacktestResult): string {
         time: m.time,
         value: pct[at]!,
         color: m.side === 'buy' ? '#16a34a' : '#dc2626',
+        stroke: color,
         kind: m.side,
         title: `${arm.name} ${m.side.toUpperCase()} ${m.market} @ ${m.price} (confidence ${m.confidence.toFixed(2)}) ${new Date(m.time).toISOString()}`,
       });

@@ -12,6 +12,8 @@ export interface ChartMarker {
   time: number;
   value: number;
   color: string;
+  /** Outline: the arm's color, so markers of overlaid arms stay apart. */
+  stroke: string;
   kind: 'buy' | 'sell';
   title: string;
 }
@@ -149,7 +151,7 @@ export function lineChart(series: readonly ChartSeries[], o: ChartOptions): stri
         ? `${cx.toFixed(1)},${(cy - 5).toFixed(1)} ${(cx - 4).toFixed(1)},${(cy + 3).toFixed(1)} ${(cx + 4).toFixed(1)},${(cy + 3).toFixed(1)}`
         : `${cx.toFixed(1)},${(cy + 5).toFixed(1)} ${(cx - 4).toFixed(1)},${(cy - 3).toFixed(1)} ${(cx + 4).toFixed(1)},${(cy - 3).toFixed(1)}`;
     parts.push(
-      `<polygon class="marker ${m.kind}" points="${pts}" fill="${m.color}"><title>${escapeXml(m.title)}</title></polygon>`,
+      `<polygon class="marker ${m.kind}" points="${pts}" fill="${m.color}" stroke="${m.stroke}" stroke-width="1"><title>${escapeXml(m.title)}</title></polygon>`,
     );
   }
   // Legend in the title row, right-aligned, so it never covers the curves.
