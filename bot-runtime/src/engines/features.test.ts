@@ -37,7 +37,9 @@ describe('featureVector', () => {
     expect(at('volume_ratio_log1p')).toBeCloseTo(Math.log(3), 6);
     expect(at('body_pct')).toBeCloseTo(0.1, 6);
     expect(at('range_pct')).toBeCloseTo(0.4, 6);
-    RETURN_HORIZONS.forEach((h, i) => expect(at(`ret_${h}_pct`)).toBeCloseTo(readings.returnsPct[i]!, 6));
+    RETURN_HORIZONS.forEach((h, i) => {
+      expect(at(`ret_${h}_pct`)).toBeCloseTo(readings.returnsPct[i]!, 6);
+    });
     expect(at('trend_pct')).toBeCloseTo(-0.3, 6);
     expect(at('trend_rsi')).toBeCloseTo(0.61, 6);
     expect(at('momentum_pct')).toBeCloseTo(0.7, 6);
