@@ -58,6 +58,8 @@ export interface FakeUpbitOptions {
   now?: () => number;
 }
 
+const MAX_LOG_ENTRIES = 10_000;
+
 export const DEFAULT_MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL'];
 const MINUTE_UNITS: Record<string, Timeframe | undefined> = { '5': '5m', '15': '15m', '60': '1h' };
 const SUPPORTED_UNITS = new Set(['1', '3', '5', '10', '15', '30', '60', '240']);
@@ -134,9 +136,15 @@ export class FakeUpbit {
     const url = new URL(req.url ?? '/', 'http://fake');
     const entry = { method: req.method ?? 'GET', path: url.pathname, status: 0 };
     this.log.push(entry);
-    const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
+    // A long demo run must not grow without bound; tests look at far fewer entries than this.
+    if (this.log.length > 2 * MAX_LOG_ENTRIES) this.log.splice(0, this.log.length - MAX_LOG_ENTRIES);
+    let remainingReq: string | undefined;
+    const send = (status: number, body: string): void => {
       entry.status = status;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...(remainingReq ? { 'remaining-req': remainingReq } : {}),
+      });
       res.end(body);
     };
     try {
@@ -147,16 +155,15 @@ export class FakeUpbit {
       const route = this.#route(entry.method, url.pathname);
       if (!route) return send(404, errorJson('not_found', `no route ${entry.method} ${url.pathname}`));
       const { header, over } = this.#budget.take(route.group);
+      remainingReq = header;
       if (over) {
         this.#consecutive429 += 1;
         if (this.#consecutive429 > this.#blockAfter) this.faults.blocked = true;
-        return send(429, errorJson('too_many_requests', `group ${route.group}: too many requests`), {
-          'remaining-req': header,
-        });
+        return send(429, errorJson('too_many_requests', `group ${route.group}: too many requests`));
       }
       this.#consecutive429 = 0;
       if (this.#take('serverErrorsNext', 'serverErrorRate')) {
-        return send(503, errorJson('server_error', 'temporarily unavailable'), { 'remaining-req': header });
+        return send(503, errorJson('server_error', 'temporarily unavailable'));
       }
       if (route.auth) {
         const query = entry.method === 'POST' ? bodyQuery(body) : url.search.replace(/^\?/, '');
@@ -168,7 +175,7 @@ export class FakeUpbit {
         this.faults.loseOrderResponsesNext -= 1;
         return void req.socket.destroy();
       }
-      send(entry.method === 'POST' ? 201 : 200, JSON.stringify(result), { 'remaining-req': header });
+      send(entry.method === 'POST' ? 201 : 200, JSON.stringify(result));
     } catch (error) {
       if (error instanceof UpbitApiError)
         return send(error.status, errorJson(error.upbitName, error.message));
