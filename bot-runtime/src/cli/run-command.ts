@@ -121,11 +121,25 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     healthz: `${server.url}/healthz`,
   });
 
+  // Replayed candles are history: the clock starts where the replay can first decide (its first
+  // candle plus the warm-up) instead of at today's date, and runs at --speed from there.
+  let clockStart: number | undefined;
+  if (choice.description.startsWith('replay')) {
+    const data = await choice.source.load();
+    const firsts = choice.markets.map((m) => data.get(m)?.['5m']?.openTime[0] ?? Number.NaN);
+    const first = Math.min(...firsts.filter(Number.isFinite));
+    if (!Number.isFinite(first))
+      throw new CliError(
+        'DATA',
+        `kubetrade run: ${choice.description} has no 5m candles for ${choice.markets.join(', ')}`,
+      );
+    clockStart = first + warmupMs(spec);
+  }
   const runner = new PaperRunner({
     spec,
     source: choice.source,
     markets: choice.markets,
-    clock: new ScaledClock({ speed }),
+    clock: new ScaledClock({ speed, ...(clockStart !== undefined ? { start: clockStart } : {}) }),
     broker: new PaperBroker({
       feePct: spec.risk.feePct,
       slippagePct: spec.risk.slippagePct,
