@@ -81,6 +81,10 @@ describe('decide: the ML arm and the RL switch', () => {
   it.each([
     [0.7, 'BUY', 0.7],
     [0.58, 'HOLD', 0], // a BUY at 0.58 is below minConfidence 0.6
+    [0.6, 'BUY', 0.6], // exactly minConfidence acts
+    [0.5999, 'HOLD', 0],
+    [0.4, 'SELL', 0.6], // 1 - p = 0.6: exactly minConfidence acts
+    [0.4001, 'HOLD', 0],
     [0.2, 'SELL', 0.8],
   ])('ML arm, p(up) %f -> %s', (p, action, confidence) => {
     const s = decide(snap(NEUTRAL_T, M_NO_DATA), ML_ARM, { config, mlProbability: p });
