@@ -3,7 +3,7 @@
 // first"): an order POST is never blindly re-sent. When its outcome is unknown (timeout, lost
 // response, 5xx, refused body) the broker asks the exchange by identifier; only an order the
 // exchange says it does not have is sent again, and Upbit's unique identifier turns even a racing
-// second POST into a `duplicate_identifier` rejection instead of a second order.
+// second POST into a rejection instead of a second order.
 import { ExchangeError, isExchangeError, OUTCOME_UNKNOWN } from '../exchange/errors.ts';
 import type { UpbitClient } from '../exchange/upbit/client.ts';
 import type { UpbitOrder } from '../exchange/upbit/responses.ts';
@@ -41,9 +41,6 @@ const REJECTIONS: Record<string, RejectionCode> = {
   insufficient_funds_ask: 'INSUFFICIENT_FUNDS',
   market_does_not_exist: 'UNKNOWN_MARKET',
 };
-
-/** The name the local exchange uses for a reused identifier (see fake-upbit/book.ts). */
-export const DUPLICATE_IDENTIFIER = 'duplicate_identifier';
 
 interface Tracked {
   order: Order;
@@ -202,21 +199,20 @@ export class UpbitBroker implements LiveBroker {
       });
     } catch (error) {
       if (!(error instanceof ExchangeError)) throw error;
-      if (
-        OUTCOME_UNKNOWN.has(error.code) ||
-        error.code === 'EXCHANGE_INVALID_RESPONSE' ||
-        error.upbitName === DUPLICATE_IDENTIFIER
-      ) {
+      const known = error.upbitName !== undefined ? REJECTIONS[error.upbitName] : undefined;
+      const unknownOutcome = OUTCOME_UNKNOWN.has(error.code) || error.code === 'EXCHANGE_INVALID_RESPONSE';
+      // A rejection we cannot name may be the exchange refusing a reused identifier (duplicate_identifier
+      // on the local exchange; Upbit documents no name): the order it protects may exist, so ask.
+      if (unknownOutcome || (error.code === 'EXCHANGE_REJECTED' && known === undefined)) {
         const found = await this.#client.order({ identifier: intent.clientOrderId });
         if (found) return this.#apply(tracked, found);
         // Not on the exchange (yet): it stays uncertain, so the next submit or reconcile asks again
         // before anything is sent; the caller fails closed for this cycle.
-        throw error;
+        if (unknownOutcome) throw error;
       }
       tracked.uncertain = false;
-      const code = error.upbitName !== undefined ? REJECTIONS[error.upbitName] : undefined;
       if (error.code === 'EXCHANGE_REJECTED')
-        return this.#reject(tracked, code ?? 'INVALID_ORDER', error.message);
+        return this.#reject(tracked, known ?? 'INVALID_ORDER', error.message);
       throw error;
     }
     tracked.uncertain = false;

@@ -1,6 +1,8 @@
-// Upbit's checks on an order request before it touches the book (docs.upbit.com "주문하기" and the
-// error table): parameter shapes per ord_type, known KRW market, limit price on the KRW tick grid,
-// total at or above the minimum order. Tick and minimum come from the portfolio module (one place).
+// Upbit's checks on an order request before it touches the book (docs.upbit.com "REST API 사용 및
+// 에러 안내" and the 2025-07-31 tick-size changelog): `validation_error` for a missing or malformed
+// parameter, `create_bid_error|create_ask_error` for a combination the ord_type does not take,
+// `invalid_price_bid|ask` off the tick grid, `under_min_total_bid|ask` below the minimum order.
+// Tick and minimum come from the portfolio module (one place).
 import { isKrwMarket, krwTickSize, minOrderQuote } from '../../portfolio/market-rules.ts';
 
 /** An Upbit error the server turns into {"error": {name, message}} with `status`. */
@@ -53,20 +55,20 @@ export function checkOrderRequest(
   if (ordType === 'price' && (side !== 'bid' || price === undefined || volume !== undefined)) {
     throw new UpbitApiError(
       400,
-      'invalid_parameter',
+      'validation_error',
       'ord_type=price is a market BUY: side=bid with price (KRW to spend) and no volume',
     );
   }
   if (ordType === 'market' && (side !== 'ask' || volume === undefined || price !== undefined)) {
     throw new UpbitApiError(
       400,
-      'invalid_parameter',
+      'validation_error',
       'ord_type=market is a market SELL: side=ask with volume and no price',
     );
   }
   if (ordType === 'limit') {
     if (price === undefined || volume === undefined) {
-      throw new UpbitApiError(400, 'invalid_parameter', 'a limit order needs price and volume');
+      throw new UpbitApiError(400, `create_${side}_error`, 'a limit order needs price and volume');
     }
     const tick = krwTickSize(price);
     if (Math.abs(price / tick - Math.round(price / tick)) > 1e-9) {
@@ -91,13 +93,13 @@ export function checkOrderRequest(
 
 function text(v: unknown, name: string): string {
   if (typeof v !== 'string' || v === '')
-    throw new UpbitApiError(400, 'invalid_parameter', `${name} is required`);
+    throw new UpbitApiError(400, 'validation_error', `${name} is required`);
   return v;
 }
 
 function choice<T extends string>(v: unknown, name: string, allowed: readonly T[]): T {
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new UpbitApiError(400, 'invalid_parameter', `${name} must be one of ${allowed.join('|')}`);
+    throw new UpbitApiError(400, 'validation_error', `${name} must be one of ${allowed.join('|')}`);
   }
   return v as T;
 }
@@ -106,7 +108,7 @@ function optionalNumber(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' ? Number(v) : Number.NaN;
   if (!Number.isFinite(n) || n <= 0) {
-    throw new UpbitApiError(400, 'invalid_parameter', `${name} must be a positive decimal string`);
+    throw new UpbitApiError(400, 'validation_error', `${name} must be a positive decimal string`);
   }
   return n;
 }

@@ -230,7 +230,7 @@ export class FakeUpbit {
         auth: false,
         handle: (_r, url) => {
           if (!SUPPORTED_UNITS.has(unit))
-            throw new UpbitApiError(400, 'invalid_parameter', `unit ${unit} is not supported`);
+            throw new UpbitApiError(400, 'validation_error', `unit ${unit} is not supported`);
           const tf = MINUTE_UNITS[unit];
           return tf ? this.#candles(url, tf) : [];
         },
@@ -243,7 +243,7 @@ export class FakeUpbit {
     const uuid = url.searchParams.get('uuid') ?? undefined;
     const identifier = url.searchParams.get('identifier') ?? undefined;
     if (uuid === undefined && identifier === undefined) {
-      throw new UpbitApiError(400, 'invalid_parameter', 'uuid or identifier is required');
+      throw new UpbitApiError(400, 'validation_error', 'uuid or identifier is required');
     }
     const order = this.book.find({ ...(uuid ? { uuid } : {}), ...(identifier ? { identifier } : {}) });
     if (!order) throw new UpbitApiError(404, 'order_not_found', 'order not found');
@@ -262,17 +262,17 @@ export class FakeUpbit {
 
   #candles(url: URL, tf: Timeframe): unknown[] {
     const market = url.searchParams.get('market');
-    if (!market) throw new UpbitApiError(400, 'invalid_parameter', 'market is required');
+    if (!market) throw new UpbitApiError(400, 'validation_error', 'market is required');
     const count = Number(url.searchParams.get('count') ?? '1');
     if (!Number.isInteger(count) || count < 1 || count > 200) {
-      throw new UpbitApiError(400, 'invalid_parameter', 'count must be an integer from 1 to 200');
+      throw new UpbitApiError(400, 'validation_error', 'count must be an integer from 1 to 200');
     }
     const toText = url.searchParams.get('to');
     const to = toText
       ? Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(toText) ? toText : `${toText.replace(' ', 'T')}Z`)
       : Number.POSITIVE_INFINITY;
     if (Number.isNaN(to))
-      throw new UpbitApiError(400, 'invalid_parameter', `to is not a date-time: ${toText}`);
+      throw new UpbitApiError(400, 'validation_error', `to is not a date-time: ${toText}`);
     return this.market.candles(market, tf, count, to).map((c) => candleJson(c, tf));
   }
 }
@@ -290,5 +290,5 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     // fall through to the Upbit error below
   }
-  throw new UpbitApiError(400, 'invalid_parameter', 'body must be a JSON object');
+  throw new UpbitApiError(400, 'validation_error', 'body must be a JSON object');
 }
