@@ -37,8 +37,20 @@ async function* streamCcxtCsv(path: string): AsyncGenerator<CandleFields> {
 
 async function byOpenTime(file: string, intervalMs: number): Promise<Map<number, CandleFields>> {
   const parsed = parseCandleFile(await readFile(`${DATA}${file}`, 'utf8'), file);
-  const valid = validateCandles([parsed.candles], intervalMs);
-  return new Map(valid.candles.map((c) => [c.openTime, c]));
+  const series = validateCandles([parsed.candles], intervalMs).columns;
+  const byTime = new Map<number, CandleFields>();
+  for (let i = 0; i < series.length; i++) {
+    byTime.set(series.openTime[i]!, {
+      openTime: series.openTime[i]!,
+      open: series.open[i]!,
+      high: series.high[i]!,
+      low: series.low[i]!,
+      close: series.close[i]!,
+      volume: series.volume[i]!,
+      quoteVolume: series.quoteVolume[i]!,
+    });
+  }
+  return byTime;
 }
 
 /** Volumes are sums of 8-decimal numbers: equal after rounding away the float noise of the sum. */

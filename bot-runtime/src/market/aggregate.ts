@@ -1,7 +1,7 @@
 // Higher timeframes from lower ones. Buckets are aligned to the Unix epoch (UTC): 15m/1h on the
 // clock, 1d at 00:00 UTC = 09:00 KST, which is where Upbit's and Binance's day candles start.
 import type { Candle, Timeframe } from '../types.ts';
-import { type CandleFields, type CandleSeries, CandleSeriesBuilder } from './series.ts';
+import { type CandleColumns, type CandleFields, type CandleSeries, CandleSeriesBuilder } from './series.ts';
 import { bucketStart, TIMEFRAME_MS } from './timeframes.ts';
 
 /** Shared, frozen "nothing closed" answer (mutating it throws rather than corrupting later calls). */
@@ -96,14 +96,26 @@ export class CandleAggregator {
  * Batch form: every closed target candle of `series`. The trailing bucket is kept only when its
  * last base candle is present (otherwise it may still be forming).
  */
-export function aggregateSeries(series: CandleSeries, timeframe: Timeframe, baseMs?: number): CandleSeries {
-  const base = baseMs ?? TIMEFRAME_MS[series.timeframe];
-  const ratio = TIMEFRAME_MS[timeframe] / base;
-  const out = new CandleSeriesBuilder(series.market, timeframe, Math.ceil(series.length / ratio) + 1);
+export function aggregateSeries(series: CandleSeries, timeframe: Timeframe): CandleSeries {
+  return aggregateColumns(series, TIMEFRAME_MS[series.timeframe], series.market, timeframe);
+}
+
+/** aggregateSeries for candles of any interval `baseMs` dividing the target (e.g. Upbit 1m/3m pages). */
+export function aggregateColumns(
+  columns: CandleColumns,
+  baseMs: number,
+  market: string,
+  timeframe: Timeframe,
+): CandleSeries {
   const bucketMs = TIMEFRAME_MS[timeframe];
-  const { openTime, open, high, low, close, volume, quoteVolume } = series;
+  if (bucketMs % baseMs !== 0) {
+    throw new RangeError(`cannot aggregate ${baseMs} ms candles into ${timeframe}: it is not a multiple`);
+  }
+  const out = new CandleSeriesBuilder(market, timeframe, Math.ceil((columns.length * baseMs) / bucketMs) + 1);
+  const { openTime, open, high, low, close, volume, quoteVolume } = columns;
+  const n = columns.length;
   let i = 0;
-  while (i < series.length) {
+  while (i < n) {
     const start = bucketStart(openTime[i]!, bucketMs);
     const end = start + bucketMs;
     let h = high[i]!;
@@ -112,15 +124,15 @@ export function aggregateSeries(series: CandleSeries, timeframe: Timeframe, base
     let q = quoteVolume[i]!;
     const o = open[i]!;
     let j = i + 1;
-    while (j < series.length && openTime[j]! < end) {
+    while (j < n && openTime[j]! < end) {
       if (high[j]! > h) h = high[j]!;
       if (low[j]! < l) l = low[j]!;
       v += volume[j]!;
       q += quoteVolume[j]!;
       j++;
     }
-    const lastClosesBucket = openTime[j - 1]! + base === end;
-    if (j < series.length || lastClosesBucket) {
+    const lastClosesBucket = openTime[j - 1]! + baseMs === end;
+    if (j < n || lastClosesBucket) {
       out.push({
         openTime: start,
         open: o,

@@ -1,6 +1,6 @@
 // Market data: candles, timeframes, aggregation, the no-look-ahead TimeframeBook, data-quality
 // reports, and the sources behind one interface (replay files, the synthetic market).
-export { aggregateSeries, CandleAggregator } from './aggregate.ts';
+export { aggregateColumns, aggregateSeries, CandleAggregator, NOTHING_CLOSED } from './aggregate.ts';
 export { parseCandleFile, parseUtcTime } from './candle-formats.ts';
 export { CandleWindow } from './candle-window.ts';
 export {
@@ -15,8 +15,9 @@ export {
 } from './data-issue.ts';
 export { type FileNameInfo, inferFromFileName } from './file-names.ts';
 export { Prng } from './prng.ts';
-export { aggregateCandles, type ReplayOptions, ReplaySource, type SkippedFile } from './replay-source.ts';
+export { type ReplayOptions, ReplaySource, type SkippedFile } from './replay-source.ts';
 export {
+  type CandleColumns,
   type CandleFields,
   type CandleSeries,
   CandleSeriesBuilder,

@@ -3,12 +3,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Timeframe } from '../types.ts';
-import { CandleAggregator } from './aggregate.ts';
+import { aggregateColumns } from './aggregate.ts';
 import { parseCandleFile } from './candle-formats.ts';
 import { type DataIssue, MarketDataError } from './data-issue.ts';
 import { inferFromFileName } from './file-names.ts';
 import type { RawCandles } from './raw-candles.ts';
-import { type CandleFields, type CandleSeries, CandleSeriesBuilder, sliceSeries } from './series.ts';
+import { type CandleColumns, type CandleSeries, sliceSeries } from './series.ts';
 import type { MarketData, MarketSource, TimeRange } from './source.ts';
 import { intervalMs, TIMEFRAME_MS, TIMEFRAMES, timeframeOfMs } from './timeframes.ts';
 import { type RefusedRowPolicy, validateCandles } from './validate.ts';
@@ -83,7 +83,7 @@ export class ReplaySource implements MarketSource {
       groups.set(key, group);
     }
     const data: MarketData = new Map();
-    const pending: { market: string; intervalMs: number; candles: CandleFields[]; files: string }[] = [];
+    const pending: { market: string; intervalMs: number; columns: CandleColumns; files: string }[] = [];
     for (const group of groups.values()) {
       const valid = validateCandles(group.parts, group.intervalMs, {
         onRefused: options.onRefused ?? 'throw',
@@ -92,12 +92,10 @@ export class ReplaySource implements MarketSource {
       const tf = timeframeOfMs(group.intervalMs);
       const files = group.parts.map((p) => p.file).join(', ');
       if (tf === undefined) {
-        pending.push({ market: group.market, intervalMs: group.intervalMs, candles: valid.candles, files });
+        pending.push({ market: group.market, intervalMs: group.intervalMs, columns: valid.columns, files });
         continue;
       }
-      const builder = new CandleSeriesBuilder(group.market, tf, valid.candles.length);
-      for (const c of valid.candles) builder.push(c);
-      entry(data, group.market)[tf] = builder.build();
+      entry(data, group.market)[tf] = { market: group.market, timeframe: tf, ...valid.columns };
     }
     // Intervals the runtime does not keep (Upbit 1m/3m pages) become the smallest timeframe they
     // divide, unless a file already provides it.
@@ -112,7 +110,7 @@ export class ReplaySource implements MarketSource {
         });
         continue;
       }
-      entry(data, p.market)[target] = aggregateCandles(p.market, target, p.candles, p.intervalMs);
+      entry(data, p.market)[target] = aggregateColumns(p.columns, p.intervalMs, p.market, target);
     }
     for (const [market, series] of data) if (Object.keys(series).length === 0) data.delete(market);
     return new ReplaySource(data, issues, skipped);
@@ -139,19 +137,6 @@ function entry(data: MarketData, market: string): Partial<Record<Timeframe, Cand
     data.set(market, e);
   }
   return e;
-}
-
-/** Closed target candles from finer candles; a still-open trailing bucket is left out. */
-export function aggregateCandles(
-  market: string,
-  timeframe: Timeframe,
-  candles: readonly CandleFields[],
-  baseMs: number,
-): CandleSeries {
-  const aggregator = new CandleAggregator(market, timeframe, baseMs);
-  const builder = new CandleSeriesBuilder(market, timeframe, candles.length);
-  for (const c of candles) for (const closed of aggregator.push(c)) builder.push(closed);
-  return builder.build();
 }
 
 async function readText(file: string): Promise<string> {

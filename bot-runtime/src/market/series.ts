@@ -3,9 +3,8 @@
 import type { Candle, Timeframe } from '../types.ts';
 import { TIMEFRAME_MS } from './timeframes.ts';
 
-export interface CandleSeries {
-  readonly market: string;
-  readonly timeframe: Timeframe;
+/** The candle fields as parallel typed arrays (a series without its market and timeframe). */
+export interface CandleColumns {
   readonly length: number;
   /** Open time, epoch ms UTC, strictly increasing. */
   readonly openTime: Float64Array;
@@ -16,6 +15,11 @@ export interface CandleSeries {
   readonly volume: Float64Array;
   /** Quote-currency value traded (KRW on Upbit); close x volume when the source lacks it. */
   readonly quoteVolume: Float64Array;
+}
+
+export interface CandleSeries extends CandleColumns {
+  readonly market: string;
+  readonly timeframe: Timeframe;
 }
 
 export type CandleFields = Omit<Candle, 'market' | 'timeframe'>;
