@@ -31,7 +31,7 @@ const failed = report.numFailedTests + brokenFiles.length + checksFailed;
 const passed = report.numPassedTests + checksPassed;
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(
-  `[test] vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${brokenFiles.length} files failed to run; checks (typecheck, lint): ${checksPassed} passed, ${checksFailed} failed`,
+  `[test] vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${brokenFiles.length} files failed to run; checks (typecheck, lint, python tests): ${checksPassed} passed, ${checksFailed} failed`,
 );
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(report.numTotalTests === 0 ? 1 : 0);

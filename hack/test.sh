@@ -2,7 +2,8 @@
 # The test command (README: `npm test`): type-check, lint, then every Vitest test — unit tests and
 # integration tests against a real kube-apiserver + etcd + kube-controller-manager, PostgreSQL and
 # Redis (started by test/global-setup.ts, reused when already up). The last line is the summary
-# `tests: N passed, N failed`, where the type-check and the lint count as one check each.
+# `tests: N passed, N failed`, where the type-check, the lint and the
+# Python unit tests of models/ count as one check each.
 # Extra arguments go to Vitest (e.g. `npm test -- operator/` or `npm test -- --project unit`).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +33,7 @@ step() {
 }
 step typecheck tsc -p tsconfig.json --noEmit
 step lint biome check --diagnostic-level=error .
+step python-tests "${KUBETRADE_PYTHON:-python3}" -m unittest discover -s models -p 'test_*.py'
 
 rm -f "$results/vitest.json"
 vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" "$@"
