@@ -17,7 +17,7 @@ import { collectionPath, type ResourceRef } from './resource.ts';
 export interface InformerTimings {
   /** Server-side watch timeout; each watch asks for a random value in [t, 2t) like client-go. */
   watchTimeoutSeconds: number;
-  /** No event or bookmark for this long -> restart the watch (bookmarks come about once a minute). */
+  /** No event or bookmark for this long -> restart the watch (measured: a quiet watch's first bookmark came at 61 s). */
   inactivityTimeoutMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
