@@ -7,7 +7,7 @@ import { loadStrategyModels } from '../engines/strategy-models.ts';
 import { type BatchModels, runBacktest } from '../loop/backtest.ts';
 import { LoopError } from '../loop/errors.ts';
 import { warmupMs } from '../loop/warmup.ts';
-import { MarketDataError } from '../market/data-issue.ts';
+import { formatIssue, MarketDataError } from '../market/data-issue.ts';
 import { htmlReport } from '../report/html-report.ts';
 import { jsonText } from '../report/json-report.ts';
 import { textReport } from '../report/text-report.ts';
@@ -46,6 +46,9 @@ export const BACKTEST_FLAGS = {
 
 export const BACKTEST_SUMMARY =
   'Replays candles through the bot loop on a simulated clock and reports each capital arm against the SPEC success criteria (reported, never promised), with the A/B comparison.';
+
+/** Data-quality findings printed in full; the rest are counted. */
+const MAX_ISSUES_SHOWN = 10;
 
 export interface CommandIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -89,10 +92,14 @@ export async function backtestCommand(argv: readonly string[], io: CommandIo): P
     throw new CliError('DATA', `kubetrade backtest: ${choice.description}: ${(e as Error).message}`);
   }
   const issues = choice.source.issues ?? [];
-  if (issues.length > 0)
+  if (issues.length > 0) {
     io.stderr.write(
-      `data quality: ${issues.length} issues found and handled by the documented rules (see --json)\n`,
+      `data quality: ${issues.length} issues found and handled by the documented rules (market/data-issue.ts):\n`,
     );
+    for (const issue of issues.slice(0, MAX_ISSUES_SHOWN)) io.stderr.write(`  ${formatIssue(issue)}\n`);
+    if (issues.length > MAX_ISSUES_SHOWN)
+      io.stderr.write(`  ... and ${issues.length - MAX_ISSUES_SHOWN} more\n`);
+  }
 
   let models: BatchModels;
   try {

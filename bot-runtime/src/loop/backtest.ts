@@ -92,7 +92,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     if (!s || s.length === 0)
       throw new LoopError(
         'NO_DATA',
-        `no 5m candles for ${m} in the market data (markets with data: ${[...data.keys()].join(', ') || 'none'})`,
+        `no 5m candles for ${m} in the market data: a backtest decides on 5m candles (markets with data: ${[...data.keys()].join(', ') || 'none'})`,
       );
     return s;
   });
@@ -100,6 +100,12 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const last = Math.max(...series.map((s) => s.openTime[s.length - 1]! + STEP_MS));
   const warmup = warmupMs(spec);
   const from = opts.from ?? first + warmup;
+  if (opts.from === undefined && from >= last) {
+    throw new LoopError(
+      'BAD_RANGE',
+      `the data (${iso(first)}..${iso(last)}) is shorter than the warm-up of ${(warmup / 3_600_000).toFixed(0)} h the spec's indicator periods need (loop/warmup.ts)`,
+    );
+  }
   const to = opts.to ?? last;
   if (!(from < to))
     throw new LoopError('BAD_RANGE', `empty backtest range: from ${iso(from)} is not before to ${iso(to)}`);
