@@ -7,7 +7,7 @@ import { cluster, eventually, useNamespace } from '../../test/cluster.ts';
 import { loadTradingBotYaml } from './load.ts';
 import { API_VERSION, GROUP, KIND, PLURAL } from './types.ts';
 import { validateSpec } from './validate.ts';
-import { INVALID_SPECS, VALID_SPECS } from './validation-cases.ts';
+import { EVERY_RULE_BROKEN, INVALID_SPECS, VALID_SPECS } from './validation-cases.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const crdPath = resolve(root, 'crds/tradingbot.yaml');
@@ -49,12 +49,16 @@ describe('TradingBot CRD on the apiserver', () => {
       `crd/${PLURAL}.${GROUP}`,
       '--timeout=60s',
     ]);
-    // Established precedes discovery; wait until kubectl can resolve the kind.
+    // Established precedes discovery, and an updated CRD reaches the apiserver's validators
+    // asynchronously: wait until a bot breaking every CEL rule gets every rule's message back.
+    const messages = validateSpec(EVERY_RULE_BROKEN).map((i) => i.message);
     await eventually(
-      async () => (await cluster().kubectl(['get', PLURAL, '-A', '-o', 'name'])) !== undefined,
-      {
-        what: 'tradingbots in discovery',
+      async () => {
+        const args = ['create', '--dry-run=server', '-n', 'default', '-f', '-'];
+        const error = await rejection(args, bot('sync', EVERY_RULE_BROKEN));
+        return messages.every((m) => error.includes(m));
       },
+      { what: 'the applied CRD to be enforced', timeoutMs: 60_000, intervalMs: 250 },
     );
   });
 

@@ -1,7 +1,9 @@
+import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { applyDefaults } from './defaults.ts';
 import { TradingBotSpecSchema } from './schema.ts';
 import { FIELDS_WITHOUT_DEFAULT } from './types.ts';
+import { INVALID_SPECS, VALID_SPECS } from './validation-cases.ts';
 
 // Every number of ../shared/SPEC.md that the spec carries, with the SPEC's wording next to it.
 const SPEC_DEFAULTS: [path: string, value: unknown, rule: string][] = [
@@ -82,5 +84,30 @@ describe('applyDefaults', () => {
     };
     visit(TradingBotSpecSchema as unknown as Record<string, unknown>, []);
     expect(withoutDefault.sort()).toEqual([...FIELDS_WITHOUT_DEFAULT].sort());
+  });
+
+  const samples: [string, unknown][] = [...VALID_SPECS, ...INVALID_SPECS]
+    .map(([what, spec]): [string, unknown] => [what, spec])
+    .filter(([, spec]) => !JSON.stringify(spec).includes('null'));
+  it.each(samples)('agrees with TypeBox Value.Default on "%s"', (_what, spec) => {
+    expect(applyDefaults(spec as never)).toEqual(Value.Default(TradingBotSpecSchema, structuredClone(spec)));
+  });
+
+  it('drops null members before defaulting, like the apiserver', () => {
+    const spec = applyDefaults({ engine: null, risk: { rollback: null } } as never);
+    expect(spec.engine).toEqual(resolved.engine);
+    expect(spec.risk.rollback).toEqual(resolved.risk.rollback);
+  });
+
+  it('shares no object with its input or with the schema defaults', () => {
+    const input = { capital: { split: [{ name: 'a', weight: 100, layers: ['ml' as const] }] } };
+    const a = applyDefaults(input);
+    a.capital.split[0]!.layers.push('rl');
+    a.markets.push('KRW-DOGE');
+    expect(input.capital.split[0]!.layers).toEqual(['ml']);
+    const schemaDefault = (TradingBotSpecSchema.properties.markets as unknown as { default: string[] })
+      .default;
+    expect(schemaDefault).not.toContain('KRW-DOGE');
+    expect(applyDefaults({}).markets).toEqual(schemaDefault);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CelValidation } from './cel.ts';
 import { TradingBotSpecSchema } from './schema.ts';
 import { formatIssue, validateSpec, validateStatus } from './validate.ts';
-import { INVALID_SPECS, VALID_SPECS } from './validation-cases.ts';
+import { EVERY_RULE_BROKEN, INVALID_SPECS, VALID_SPECS } from './validation-cases.ts';
 
 describe('validateSpec', () => {
   it.each(INVALID_SPECS)('rejects %s', (_what, spec, path, message) => {
@@ -35,6 +35,8 @@ describe('validateSpec', () => {
     expect(rules.length).toBeGreaterThan(0);
     const messages = INVALID_SPECS.flatMap(([, spec]) => validateSpec(spec).map((i) => i.message));
     for (const rule of rules) expect(messages, rule.rule).toContain(rule.message);
+    const allBroken = validateSpec(EVERY_RULE_BROKEN).map((i) => i.message);
+    expect(allBroken.sort()).toEqual(rules.map((r) => r.message).sort());
   });
 });
 

@@ -255,3 +255,27 @@ export const VALID_SPECS: [string, unknown][] = [
   ],
   ['rollback after one day', { risk: { rollback: { consecutiveDays: 1, dailyReturnPct: -0.5 } } }],
 ];
+
+/**
+ * One schema-valid spec that breaks every CEL rule at once. crd.int.test.ts polls with it until the
+ * apiserver enforces the CRD it just applied (a CRD update reaches the validators asynchronously);
+ * a unit test keeps it breaking every rule the schema declares.
+ */
+export const EVERY_RULE_BROKEN = {
+  mode: 'live',
+  capital: { split: [arm('a', 60), arm('a', 30)] },
+  engine: {
+    technical: { rsi: { oversold: 75, overbought: 70 }, macd: { fast: 30, slow: 26 } },
+    multiTimeframe: {
+      entry: '1d',
+      momentum: '4h',
+      trend: '1h',
+      trendFastPeriod: 60,
+      trendSlowPeriod: 50,
+      entryRsiBuyBelow: 60,
+      entryRsiSellAbove: 55,
+    },
+    combine: { minConfidence: 0.99, maxConfidence: 0.95 },
+  },
+  ml: { sellBelow: 0.6, buyAbove: 0.55, retrain: { schedule: 'at 3am' } },
+};
