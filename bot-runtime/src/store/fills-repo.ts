@@ -7,7 +7,14 @@ import type { Fill } from '../types.ts';
 import type { Db } from './db.ts';
 import { StoreError } from './errors.ts';
 import { toNumeric, toTimestamp } from './numeric.ts';
-import { type StoredOrder, TRADE_LOG_COLUMNS, type TradeLog, toTradeLog } from './order-rows.ts';
+import {
+  ORDER_COLUMNS,
+  type StoredOrder,
+  TRADE_LOG_COLUMNS,
+  type TradeLog,
+  toStoredOrder,
+  toTradeLog,
+} from './order-rows.ts';
 import { isFinal } from './order-states.ts';
 import { advanceIn, selectOrder } from './orders-repo.ts';
 
@@ -60,30 +67,29 @@ export class FillsRepo {
     const price = toNumeric(fill.price, 'fill price');
     const volume = toNumeric(fill.volume, 'fill volume');
     const fee = toNumeric(fill.fee, 'fill fee');
-    return this.db.transaction(async (tx) => {
-      const order = await selectOrder(tx, fill.clientOrderId, true);
-      if (!order) throw new StoreError('ORDER_NOT_FOUND', `fill for unknown order ${fill.clientOrderId}`);
-      const key = fillId ? `${fill.clientOrderId}:trade:${fillId}` : fillKey(fill);
-      const log = await tx.query(INSERT_LOG, [
-        key,
-        price,
-        volume,
-        fee,
-        'broker',
-        toTimestamp(fill.time),
-        fill.clientOrderId,
-      ]);
-      if (log.rowCount === 0) return { written: false, order };
-      await tx.query(
-        `UPDATE orders SET filled_volume = filled_volume + $2::numeric,
-           filled_quote = filled_quote + $3::numeric * $2::numeric, fees = fees + $4::numeric, updated_at = now()
-         WHERE client_order_id = $1`,
-        [fill.clientOrderId, volume, price, fee],
-      );
-      const updated = (await selectOrder(tx, fill.clientOrderId))!;
-      const next = isFinal(updated.state) ? updated : await advanceIn(tx, updated, 'partially_filled');
-      return { written: true, order: next };
-    });
+    const key = fillId ? `${fill.clientOrderId}:trade:${fillId}` : fillKey(fill);
+    // ONE statement (atomic, one round trip): the trade log row and the order's totals are written
+    // together or not at all; a fill key seen before inserts nothing and so updates nothing.
+    const r = await this.db.query(
+      `WITH ins AS (${INSERT_LOG})
+       UPDATE orders SET filled_volume = filled_volume + $3::numeric,
+         filled_quote = filled_quote + $2::numeric * $3::numeric, fees = fees + $4::numeric, updated_at = now(),
+         state = CASE WHEN state = 'submitted' THEN 'partially_filled' ELSE state END
+       WHERE client_order_id = $7 AND EXISTS (SELECT 1 FROM ins)
+       RETURNING ${ORDER_COLUMNS}`,
+      [key, price, volume, fee, 'broker', toTimestamp(fill.time), fill.clientOrderId],
+    );
+    if (r.rows[0]) {
+      const order = toStoredOrder(r.rows[0]);
+      // A fill for an order still in `intent` (the runtime died before marking it submitted):
+      // walk it intent -> submitted -> partially_filled, each step guarded.
+      if (order.state === 'intent')
+        return { written: true, order: await advanceIn(this.db, order, 'partially_filled') };
+      return { written: true, order };
+    }
+    const order = await selectOrder(this.db, fill.clientOrderId);
+    if (!order) throw new StoreError('ORDER_NOT_FOUND', `fill for unknown order ${fill.clientOrderId}`);
+    return { written: false, order };
   }
 
   /**

@@ -46,49 +46,54 @@ export class OrdersRepo {
         `order ${intent.clientOrderId}: exactly one of quoteAmount (buy) and volume (sell) must be set`,
       );
     }
-    return this.db.transaction(async (tx) => {
-      // The upsert row-locks the bot's fence until COMMIT: concurrent writers of one bot serialise
-      // here, and a writer whose token is below the stored one learns it lost the lease.
-      const fence = await tx.query<{ token: string }>(
-        `INSERT INTO trader_fences (bot, token) VALUES ($1, $2)
+    // ONE statement, so one transaction and one round trip: the upsert raises the bot's fence to
+    // GREATEST(stored, ours) and row-locks it until commit, so concurrent writers of one bot
+    // serialise on it (a waiting writer re-reads the row after the first commits); the order is
+    // inserted only if the fence equals OUR token, i.e. no newer token was ever seen.
+    const r = await this.db.query<Record<string, unknown>>(
+      `WITH fence AS (
+         INSERT INTO trader_fences (bot, token) VALUES ($2, $12::bigint)
          ON CONFLICT (bot) DO UPDATE SET token = GREATEST(trader_fences.token, EXCLUDED.token), updated_at = now()
-         RETURNING token`,
-        [intent.bot, fencingToken],
-      );
-      const newest = Number(fence.rows[0]!.token);
-      if (newest > fencingToken) {
-        throw new StoreError(
-          'FENCED',
-          `bot ${intent.bot}: fencing token ${fencingToken} is stale (newest is ${newest}); this runtime lost ` +
-            `the trader lease and must stop creating orders until it acquires the lease again`,
-        );
-      }
-      const inserted = await tx.query(
-        `INSERT INTO orders (client_order_id, bot, revision, arm, market, side, quote_amount, volume,
+         RETURNING token),
+       ins AS (
+         INSERT INTO orders (client_order_id, bot, revision, arm, market, side, quote_amount, volume,
            decision_time, confidence, signal, fencing_token)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
+         SELECT $1, $2, $3, $4, $5, $6, $7::numeric, $8::numeric, $9::timestamptz, $10::float8, $11::jsonb, $12::bigint
+         FROM fence WHERE fence.token = $12::bigint
          ON CONFLICT (client_order_id) DO NOTHING
-         RETURNING ${ORDER_COLUMNS}`,
-        [
-          intent.clientOrderId,
-          intent.bot,
-          intent.revision,
-          intent.arm,
-          intent.market,
-          intent.side,
-          quote,
-          volume,
-          toTimestamp(intent.time),
-          intent.confidence,
-          JSON.stringify(intent.signal),
-          fencingToken,
-        ],
+         RETURNING ${ORDER_COLUMNS})
+       SELECT fence.token AS newest_token, ins.* FROM fence LEFT JOIN ins ON true`,
+      [
+        intent.clientOrderId,
+        intent.bot,
+        intent.revision,
+        intent.arm,
+        intent.market,
+        intent.side,
+        quote,
+        volume,
+        toTimestamp(intent.time),
+        intent.confidence,
+        JSON.stringify(intent.signal),
+        fencingToken,
+      ],
+    );
+    const row = r.rows[0]!;
+    const newest = Number(row.newest_token);
+    if (newest > fencingToken) {
+      throw new StoreError(
+        'FENCED',
+        `bot ${intent.bot}: fencing token ${fencingToken} is stale (newest is ${newest}); this runtime lost ` +
+          `the trader lease and must stop creating orders until it acquires the lease again`,
       );
-      if (inserted.rows[0]) return { order: toStoredOrder(inserted.rows[0]), created: true };
-      const existing = await selectOrder(tx, intent.clientOrderId);
-      assertSameOrder(existing!, intent);
-      return { order: existing!, created: false };
-    });
+    }
+    if (row.client_order_id !== null && row.client_order_id !== undefined) {
+      return { order: toStoredOrder(row), created: true };
+    }
+    // The id existed already: the retried intent gets the stored order (identity is immutable).
+    const existing = await selectOrder(this.db, intent.clientOrderId);
+    assertSameOrder(existing!, intent);
+    return { order: existing!, created: false };
   }
 
   /** The newest fencing token the store has seen for `bot` (0 when none). */
