@@ -55,14 +55,14 @@ export function checkOrderRequest(
   if (ordType === 'price' && (side !== 'bid' || price === undefined || volume !== undefined)) {
     throw new UpbitApiError(
       400,
-      'validation_error',
+      `create_${side}_error`,
       'ord_type=price is a market BUY: side=bid with price (KRW to spend) and no volume',
     );
   }
   if (ordType === 'market' && (side !== 'ask' || volume === undefined || price !== undefined)) {
     throw new UpbitApiError(
       400,
-      'validation_error',
+      `create_${side}_error`,
       'ord_type=market is a market SELL: side=ask with volume and no price',
     );
   }

@@ -147,7 +147,9 @@ describe('exchange error paths', () => {
   });
 
   it('a client that keeps ignoring 429s gets blocked with 418', async () => {
-    h = await startHarness({ limits: { ticker: 1 }, blockAfter429s: 2 });
+    // A frozen exchange clock: every retry lands in the same counting second, as a client
+    // hammering a real exchange would.
+    h = await startHarness({ limits: { ticker: 1 }, blockAfter429s: 2, now: () => 1_800_000_000_000 });
     const calls = await Promise.allSettled(Array.from({ length: 8 }, () => h.client.tickers(['KRW-BTC'])));
     expect(h.fake.log.some((r) => r.status === 418)).toBe(true);
     expect(
