@@ -20,6 +20,9 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const SCRIPT = `${REPO}bot-runtime/test/talib/reference.py`;
 const DATA = `${REPO}../shared/data`;
 const TOLERANCE = 1e-9;
+// hack/python-env.sh (run by hack/test.sh and CI) installs every *requirements*.txt into one venv
+// and exports its interpreter as KUBETRADE_PYTHON; a plain python3 with the wheel works too.
+const PYTHON = process.env.KUBETRADE_PYTHON ?? 'python3';
 
 interface Reference {
   talib: string;
@@ -40,7 +43,7 @@ interface Reference {
 
 function reference(file: string, start: number, count: number): Reference {
   try {
-    const out = execFileSync('python3', [SCRIPT, `${DATA}/${file}`, String(start), String(count)], {
+    const out = execFileSync(PYTHON, [SCRIPT, `${DATA}/${file}`, String(start), String(count)], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       timeout: 60_000,
@@ -51,7 +54,8 @@ function reference(file: string, start: number, count: number): Reference {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '');
     throw new Error(
       `TA-Lib reference values could not be generated (${stderr.trim() || (error as Error).message}). ` +
-        'Install the pinned wheel: pip install -r bot-runtime/test/talib/requirements.txt',
+        `Install the pinned wheel: pip install -r bot-runtime/test/talib/requirements.txt (for ${PYTHON}), ` +
+        'or eval "$(hack/python-env.sh)" to use the project venv',
     );
   }
 }
