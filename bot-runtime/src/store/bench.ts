@@ -54,6 +54,7 @@ async function runOrders(
     seconds,
     ordersPerSecond: orders / seconds,
     p50OrderMs: lat[Math.floor(lat.length / 2)] ?? 0,
+    baselineQueriesPerSecond,
   };
 }
 
