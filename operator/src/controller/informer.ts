@@ -9,59 +9,22 @@
 //   every resyncPeriodMs                      -> full re-list, then `resync` for every object
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { isGone, KubeApiError } from './errors.ts';
+import {
+  DEFAULT_INFORMER_TIMINGS,
+  type InformerHandler,
+  type InformerOptions,
+  type InformerStats,
+  type InformerTimings,
+} from './informer-options.ts';
 import type { KubeHttp, WatchEvent } from './kube-http.ts';
 import { type Logger, silentLogger } from './logger.ts';
-import { keyOf, objectKey } from './object-key.ts';
-import { collectionPath, type ResourceRef } from './resource.ts';
+import { keyOf } from './object-key.ts';
+import { ObjectStore, type StoreEvent } from './object-store.ts';
+import { apiVersionOf, collectionPath, type ResourceRef } from './resource.ts';
+import { sleep } from './sleep.ts';
 
-export interface InformerTimings {
-  /** Server-side watch timeout; each watch asks for a random value in [t, 2t) like client-go. */
-  watchTimeoutSeconds: number;
-  /** No event or bookmark for this long -> restart the watch (measured: a quiet watch's first bookmark came at 61 s). */
-  inactivityTimeoutMs: number;
-  backoffInitialMs: number;
-  backoffMaxMs: number;
-  /** Full re-list + resync of every key; 0 disables it. */
-  resyncPeriodMs: number;
-  listPageSize: number;
-}
-
-export const DEFAULT_INFORMER_TIMINGS: InformerTimings = {
-  watchTimeoutSeconds: 300,
-  inactivityTimeoutMs: 70_000,
-  backoffInitialMs: 1000,
-  backoffMaxMs: 30_000,
-  resyncPeriodMs: 10 * 60_000,
-  listPageSize: 500,
-};
-
-export interface InformerOptions {
-  namespace?: string;
-  labelSelector?: string;
-  timings?: Partial<InformerTimings>;
-  log?: Logger;
-  /**
-   * Resume watching from this resourceVersion instead of listing first (the cache starts empty
-   * and is not synced until a list happens; a too-old version is answered with 410 -> re-list).
-   */
-  initialResourceVersion?: string;
-}
-
-export interface InformerHandler<T> {
-  add?(obj: T): void;
-  update?(oldObj: T, newObj: T): void;
-  delete?(obj: T): void;
-  /** Periodic resync: called for every cached object after each resync re-list. */
-  resync?(obj: T): void;
-}
-
-export interface InformerStats {
-  lists: number;
-  watches: number;
-  goneRelists: number;
-  inactivityRestarts: number;
-  errors: number;
-}
+export type { InformerHandler, InformerOptions, InformerStats, InformerTimings };
+export { DEFAULT_INFORMER_TIMINGS };
 
 type Stop = 'inactive' | 'resync' | 'stopped';
 
@@ -74,7 +37,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   readonly #http: KubeHttp;
   readonly #log: Logger;
   readonly #handlers = new Set<InformerHandler<T>>();
-  #cache = new Map<string, T>();
+  readonly #store = new ObjectStore<T>();
   #resourceVersion: string;
   #needsList: boolean;
   #synced = false;
@@ -105,21 +68,21 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   }
 
   get(namespace: string, name: string): T | undefined {
-    return this.#cache.get(keyOf({ namespace, name }));
+    return this.#store.get(keyOf({ namespace, name }));
   }
 
   getByKey(key: string): T | undefined {
-    return this.#cache.get(key);
+    return this.#store.get(key);
   }
 
   /** Cached objects, of one namespace or all. */
   list(namespace?: string): T[] {
-    const all = [...this.#cache.values()];
+    const all = [...this.#store.values()];
     return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? '') === namespace);
   }
 
   keys(): string[] {
-    return [...this.#cache.keys()];
+    return this.#store.keys();
   }
 
   hasSynced(): boolean {
@@ -178,7 +141,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         }
         this.stats.errors++;
         this.#log.warn('list/watch failed; retrying after back-off', { err, backoffMs });
-        await this.#sleep(backoffMs);
+        await sleep(backoffMs, this.#sleepAbort.signal);
         backoffMs = Math.min(backoffMs * 2, this.timings.backoffMaxMs);
       }
     }
@@ -208,31 +171,20 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     } while (cont);
     this.stats.lists++;
     this.#replace(items, resourceVersion);
-    if (resync) for (const obj of this.#cache.values()) this.#emit((h) => h.resync?.(obj));
+    if (resync) for (const obj of this.#store.values()) this.#emit((h) => h.resync?.(obj));
   }
 
   #replace(items: T[], resourceVersion: string): void {
-    const previous = this.#cache;
-    const next = new Map<string, T>();
     // Lists leave apiVersion/kind off the items; restore them so handlers see whole objects.
-    const apiVersion = this.resource.group
-      ? `${this.resource.group}/${this.resource.version}`
-      : this.resource.version;
+    const apiVersion = apiVersionOf(this.resource);
     for (const item of items) {
       item.apiVersion ??= apiVersion;
       item.kind ??= this.resource.kind;
-      next.set(objectKey(item), item);
     }
-    this.#cache = next;
+    const events = this.#store.replace(items);
     this.#resourceVersion = resourceVersion;
     this.#needsList = false;
-    for (const [key, obj] of next) {
-      const old = previous.get(key);
-      if (!old) this.#emit((h) => h.add?.(obj));
-      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
-        this.#emit((h) => h.update?.(old, obj));
-    }
-    for (const [key, old] of previous) if (!next.has(key)) this.#emit((h) => h.delete?.(old));
+    for (const event of events) this.#dispatch(event);
     if (!this.#synced) {
       this.#synced = true;
       for (const resolve of this.#onSynced.splice(0)) resolve();
@@ -296,20 +248,16 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       );
     }
     const obj = event.object as unknown as T;
+    if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#dispatch(this.#store.upsert(obj));
+    else if (event.type === 'DELETED') this.#dispatch(this.#store.remove(obj));
     const rv = obj.metadata?.resourceVersion;
-    if (event.type !== 'BOOKMARK') {
-      const key = objectKey(obj);
-      const old = this.#cache.get(key);
-      if (event.type === 'DELETED') {
-        this.#cache.delete(key);
-        this.#emit((h) => h.delete?.(obj));
-      } else {
-        this.#cache.set(key, obj);
-        if (!old) this.#emit((h) => h.add?.(obj));
-        else if (old.metadata?.resourceVersion !== rv) this.#emit((h) => h.update?.(old, obj));
-      }
-    }
     if (rv) this.#resourceVersion = rv;
+  }
+
+  #dispatch(event: StoreEvent<T> | undefined): void {
+    if (event?.type === 'add') this.#emit((h) => h.add?.(event.obj));
+    else if (event?.type === 'update') this.#emit((h) => h.update?.(event.old, event.obj));
+    else if (event?.type === 'delete') this.#emit((h) => h.delete?.(event.obj));
   }
 
   #emit(call: (h: InformerHandler<T>) => void): void {
@@ -333,21 +281,5 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     if (!w || w.reason) return;
     w.reason = reason;
     w.controller.abort();
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.#sleepAbort.signal;
-      if (signal.aborted) return resolve();
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
   }
 }

@@ -11,6 +11,7 @@ import { isConflict, isNotFound } from './errors.ts';
 import type { KubeHttp } from './kube-http.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { collectionPath, objectPath, RESOURCES } from './resource.ts';
+import { sleep } from './sleep.ts';
 
 export interface LeaderElectionTimings {
   leaseDurationMs: number;
@@ -108,7 +109,7 @@ export class LeaderElector {
     while (!this.#stopped) {
       acquired = await this.#tryAcquireOrRenew();
       if (acquired) break;
-      await this.#sleep(retryPeriodMs * (1 + Math.random() * 0.2));
+      await sleep(retryPeriodMs * (1 + Math.random() * 0.2), this.#wake.signal);
     }
     if (this.#stopped) {
       // Stopped while the last attempt won the Lease: give it back right away.
@@ -120,7 +121,7 @@ export class LeaderElector {
     this.#opts.onStartedLeading();
     let lastRenew = performance.now();
     while (!this.#stopped) {
-      await this.#sleep(retryPeriodMs);
+      await sleep(retryPeriodMs, this.#wake.signal);
       if (this.#stopped) return;
       if (await this.#tryAcquireOrRenew()) {
         lastRenew = performance.now();
@@ -224,22 +225,6 @@ export class LeaderElector {
       // Not fatal: the follower takes over after the lease duration instead of at once.
       this.#log.warn('could not release the lease', { err });
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.#wake.signal;
-      if (signal.aborted) return resolve();
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
   }
 }
 
