@@ -114,10 +114,40 @@ describe('SyntheticMarket plausibility', async () => {
     expect(mean(moves.slice(-tenth))).toBeGreaterThan(2 * mean(moves.slice(0, tenth)));
   });
 
+  it('follows a daily rhythm: more volume in the KST evening than before dawn, less at weekends', () => {
+    const s = data.get('KRW-ETH')!['5m']!;
+    const sums = { evening: 0, dawn: 0, weekday: 0, weekend: 0 };
+    const counts = { evening: 0, dawn: 0, weekday: 0, weekend: 0 };
+    for (let i = 0; i < s.length; i++) {
+      const t = new Date(s.openTime[i]!);
+      const hour = t.getUTCHours();
+      const bucket = hour >= 12 && hour < 15 ? 'evening' : hour >= 19 && hour < 22 ? 'dawn' : undefined;
+      if (bucket) {
+        sums[bucket] += s.quoteVolume[i]!;
+        counts[bucket]++;
+      }
+      const day = t.getUTCDay() === 0 || t.getUTCDay() === 6 ? 'weekend' : 'weekday';
+      sums[day] += s.quoteVolume[i]!;
+      counts[day]++;
+    }
+    const mean = (k: keyof typeof sums) => sums[k] / counts[k];
+    expect(mean('evening')).toBeGreaterThan(1.3 * mean('dawn'));
+    expect(mean('weekend')).toBeLessThan(0.95 * mean('weekday'));
+  });
+
   it('has regimes: both sustained rises and crashes of several percent within a day', () => {
     const days = data.get('KRW-BTC')!['1d']!;
     const returns = Array.from(days.close, (c, i) => c / days.open[i]! - 1);
     expect(Math.min(...returns)).toBeLessThan(-0.04);
     expect(Math.max(...returns)).toBeGreaterThan(0.04);
+  });
+});
+
+describe('SyntheticMarket limits', () => {
+  it('refuses a range that runs years past its start, naming the dates', async () => {
+    const market = new SyntheticMarket({ seed: 1, markets: ['KRW-BTC'] });
+    await expect(market.load({ to: Date.UTC(2100, 0, 1) })).rejects.toThrow(
+      /2100-01-01.*more than 10 years after/,
+    );
   });
 });

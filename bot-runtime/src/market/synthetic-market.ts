@@ -7,6 +7,7 @@
 import { isKrwMarket, krwTickSize } from '../portfolio/market-rules.ts';
 import type { Timeframe } from '../types.ts';
 import { aggregateSeries } from './aggregate.ts';
+import { MarketDataError } from './data-issue.ts';
 import { Prng } from './prng.ts';
 import { type CandleSeries, CandleSeriesBuilder, sliceSeries } from './series.ts';
 import type { MarketData, MarketSource, TimeRange } from './source.ts';
@@ -44,6 +45,16 @@ const VOLUME_PER_SIGMA = 0.6;
 const VOLUME_NOISE = 0.35;
 // High/low extend beyond open/close by a half-normal fraction of the candle's volatility.
 const WICK_SCALE = 0.6;
+// Daily rhythm of a Korean retail market: activity peaks in the KST evening (13:00 UTC = 22:00 KST)
+// and is lowest around 20:00 UTC (05:00 KST); volume swings +-30% over the day, volatility +-15%.
+const DAILY_PEAK_UTC_HOUR = 13;
+const DAILY_VOLUME_SWING = 0.3;
+const DAILY_VOLATILITY_SWING = 0.15;
+/** Saturday and Sunday (UTC) trade less. */
+const WEEKEND_VOLUME = 0.8;
+/** A load longer than this is a mistake (a `to` years ahead), not a backtest: ~1M candles per market. */
+const MAX_YEARS = 10;
+const HOUR = TIMEFRAME_MS['1h'];
 
 export class SyntheticMarket implements MarketSource {
   readonly markets: string[];
@@ -75,6 +86,12 @@ export class SyntheticMarket implements MarketSource {
   /** Every 5m candle of `market` opening before `to`. */
   series5m(market: string, to: number): CandleSeries {
     const count = Math.max(0, Math.ceil((to - this.start) / STEP));
+    if (count > MAX_YEARS * 365 * (DAY / STEP)) {
+      throw new MarketDataError(
+        'NO_DATA',
+        `synthetic market: ${new Date(to).toISOString()} is more than ${MAX_YEARS} years after its start ${new Date(this.start).toISOString()}; pass a nearer range or a later start`,
+      );
+    }
     const cached = this.#cache.get(market);
     if (cached && cached.length >= count) return sliceSeries(cached, { to });
     const series = generate(this.seed, market, this.start, count);
@@ -139,7 +156,11 @@ function generate(seed: number, market: string, start: number, count: number): C
   for (let i = 0; i < count; i++) {
     const r = regimes[i]!;
     logVol = VOL_PERSISTENCE * logVol + VOL_SHOCK * factor.normal();
-    const sigma = profile.volatility * volatility[r]! * Math.exp(logVol);
+    const openTime = start + i * STEP;
+    const phase = (2 * Math.PI * ((openTime % DAY) / HOUR - DAILY_PEAK_UTC_HOUR)) / 24;
+    const rhythm = Math.cos(phase);
+    const sigma =
+      profile.volatility * volatility[r]! * Math.exp(logVol) * (1 + DAILY_VOLATILITY_SWING * rhythm);
     const shock = MARKET_FACTOR_CORRELATION * factor.normal() + idio * own.normal();
     const pull = -MEAN_REVERSION_PER_CANDLE * (Math.log(close) - anchor);
     const logReturn = drift[r]! * profile.beta + pull + sigma * shock;
@@ -153,6 +174,8 @@ function generate(seed: number, market: string, start: number, count: number): C
     const quoteVolume = Math.round(
       profile.quoteVolume *
         volumeFactor[r]! *
+        (1 + DAILY_VOLUME_SWING * rhythm) *
+        (isWeekend(openTime) ? WEEKEND_VOLUME : 1) *
         (1 + VOLUME_PER_SIGMA * moveSize) *
         Math.exp(VOLUME_NOISE * own.normal()),
     );
@@ -168,4 +191,10 @@ function generate(seed: number, market: string, start: number, count: number): C
     });
   }
   return out.build();
+}
+
+/** Saturday or Sunday in UTC; 1970-01-01 (day 0) was a Thursday. */
+function isWeekend(time: number): boolean {
+  const weekday = (Math.floor(time / DAY) + 4) % 7;
+  return weekday === 0 || weekday === 6;
 }
