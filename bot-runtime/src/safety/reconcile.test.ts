@@ -160,3 +160,52 @@ describe('reconcileOpenOrders', () => {
     ]);
   });
 });
+
+describe('reconcileOpenOrders with the exchange listing its trades', () => {
+  it('writes each trade under its trade id: fills the normal path already wrote are not written again', async () => {
+    const bot = uniqueName('bot');
+    const intent = intentFor(bot, uniqueName('kt'), { quoteAmount: 300_000 });
+    await store.orders.createIntent(intent, 1);
+    await store.orders.transition(intent.clientOrderId, 'submitted');
+    const trade = (tradeId: string, volume: number, price: number, time: number) => ({
+      tradeId,
+      clientOrderId: intent.clientOrderId,
+      market: 'KRW-BTC',
+      side: 'buy' as const,
+      price,
+      volume,
+      fee: (price * volume) / 2000,
+      time,
+    });
+    const t1 = trade('upbit-t1', 1, 100_000, T0);
+    const t2 = trade('upbit-t2', 2, 100_000, T0 + 1);
+    // The runtime saw and wrote the first trade, then died.
+    await store.fills.recordFill(t1);
+    const lookup: OrderLookup = {
+      lookup: async () => ({
+        intent,
+        state: 'filled',
+        filledVolume: 3,
+        filledQuote: 300_000,
+        fees: 150,
+        updatedAt: T0 + 2,
+        exchangeOrderId: 'upbit-order-uuid',
+        trades: [t1, t2],
+      }),
+    };
+    const r = await reconcileOpenOrders(store, lookup, { bot, abandonAfterMs: 0 });
+    expect(r.fillsWritten).toBe(1);
+    expect(r.changed).toEqual([
+      { clientOrderId: intent.clientOrderId, from: 'partially_filled', to: 'filled' },
+    ]);
+    const logs = await store.fills.tradeLogs({ clientOrderId: intent.clientOrderId });
+    expect(logs.map((l) => [l.fillKey.split(':').pop(), l.volume])).toEqual([
+      ['upbit-t1', 1],
+      ['upbit-t2', 2],
+    ]);
+    const stored = (await store.orders.order(intent.clientOrderId))!;
+    expect([stored.filledVolume, stored.exchangeOrderId]).toEqual([3, 'upbit-order-uuid']);
+    // The broker's fill stream delivering the same trades again after the restart writes nothing.
+    expect((await store.fills.recordFill(t2)).written).toBe(false);
+  });
+});

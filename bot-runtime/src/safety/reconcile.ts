@@ -5,7 +5,7 @@
 import type { Order, OrderState } from '../execution/broker.ts';
 import type { StoredOrder } from '../store/order-rows.ts';
 import type { TradeStore } from '../store/trade-store.ts';
-import type { OrderIntent } from '../types.ts';
+import type { Fill, OrderIntent } from '../types.ts';
 
 /**
  * The one exchange capability reconciliation needs (execution/upbit-broker.ts's `lookup` fits).
@@ -14,8 +14,20 @@ import type { OrderIntent } from '../types.ts';
  */
 export interface OrderLookup {
   /** The exchange's view of the order, or undefined when the exchange has never seen this id. */
-  lookup(clientOrderId: string, intent?: OrderIntent): Promise<Order | undefined>;
+  lookup(clientOrderId: string, intent?: OrderIntent): Promise<ExchangeOrder | undefined>;
 }
+
+/** One execution as the exchange lists it, with its own id (Upbit: trades[].uuid). */
+export interface ExchangeTrade extends Fill {
+  tradeId: string;
+}
+
+/**
+ * An Order as the exchange reports it. With `trades`, each trade is written under its trade id,
+ * the same key the normal path uses (FillsRepo.recordFill), so a fill both paths see is written
+ * once; without them the missing volume is written as one row at its average price.
+ */
+export type ExchangeOrder = Order & { trades?: readonly ExchangeTrade[]; exchangeOrderId?: string };
 
 export interface ReconcileOptions {
   bot?: string;
@@ -60,7 +72,7 @@ export async function reconcileOpenOrders(
   for (const order of await store.orders.openOrders(opts.bot)) {
     report.checked++;
     const id = order.intent.clientOrderId;
-    let found: Order | undefined;
+    let found: ExchangeOrder | undefined;
     try {
       found = await exchange.lookup(id, order.intent);
     } catch (err) {
@@ -68,7 +80,10 @@ export async function reconcileOpenOrders(
       continue;
     }
     if (found) {
-      const applied = await store.fills.applyExchangeOrder(found);
+      for (const trade of found.trades ?? []) {
+        if ((await store.fills.recordFill(trade, trade.tradeId)).written) report.fillsWritten++;
+      }
+      const applied = await store.fills.applyExchangeOrder(found, found.exchangeOrderId);
       report.fillsWritten += applied.fillsWritten;
       if (applied.mismatch) report.mismatches.push(applied.mismatch);
       if (applied.order.state !== order.state) {

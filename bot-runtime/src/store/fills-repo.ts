@@ -53,11 +53,16 @@ export class FillsRepo {
 
   /**
    * Records one fill of an order: a trade log row plus the order's running totals, in one
-   * transaction. Idempotent on `fillId` (the exchange's trade id) or, without one, on fillKey().
+   * transaction. Idempotent on `fillId` (default `fill.tradeId`: the exchange's trade id) or,
+   * without one, on fillKey(). Live brokers must pass the trade id: reconciliation writes the
+   * trades it looks up with the same key, so a fill seen by both paths is written once.
    * An order still in `intent`/`submitted` moves to partially_filled; reaching `filled` is the
    * broker's call (applyExchangeOrder / transition), since a buy by KRW amount has no fixed volume.
    */
-  async recordFill(fill: Fill, fillId?: string): Promise<{ written: boolean; order: StoredOrder }> {
+  async recordFill(
+    fill: Fill & { tradeId?: string },
+    fillId: string | undefined = fill.tradeId,
+  ): Promise<{ written: boolean; order: StoredOrder }> {
     if (!(fill.volume > 0) || !(fill.price > 0) || !(fill.fee >= 0)) {
       throw new StoreError(
         'INVALID_AMOUNT',
@@ -96,6 +101,8 @@ export class FillsRepo {
    * Makes the store agree with the exchange's view of an order (cumulative filled volume, quote,
    * fees and state): the volume the store has not recorded yet is written as ONE trade log row at
    * its average price, keyed by the exchange's cumulative volume so a repeated call writes nothing.
+   * When the exchange lists the order's trades, record them first (recordFill with their trade
+   * ids, as safety/reconcile.ts does): then nothing is missing here and this only moves the state.
    */
   async applyExchangeOrder(exchange: Order, exchangeOrderId?: string): Promise<AppliedOrder> {
     const id = exchange.intent.clientOrderId;
