@@ -1,7 +1,7 @@
 // The checks Upbit runs before it looks at a request: the JWT (HS512 signature, known access key),
 // the query hash against the exact query sent, a nonce never seen before; and the per-group,
 // per-second request budget reported in `Remaining-Req`. Error names follow docs.upbit.com.
-import { queryHash, queryString, verifyUpbitJwt } from '../upbit/auth.ts';
+import { hashedQuery, queryHash, verifyUpbitJwt } from '../upbit/auth.ts';
 import { UpbitApiError } from './book.ts';
 
 export class Authenticator {
@@ -15,7 +15,10 @@ export class Authenticator {
     this.#maxNonces = maxNonces;
   }
 
-  /** Throws a 401 UpbitApiError, or returns the caller's access key. */
+  /**
+   * Throws a 401 UpbitApiError, or returns the caller's access key. `query` is the unencoded
+   * parameter string (hashedQuery / urlQueryForHash).
+   */
   check(authorization: string | undefined, query: string): string {
     const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
     if (!token)
@@ -57,14 +60,24 @@ export class Authenticator {
   }
 }
 
-/** The query string Upbit hashes for a POST body: its fields, in order, as a query string. */
+/** The string Upbit hashes for a POST body: its fields, in order, as an unencoded query string. */
 export function bodyQuery(body: Record<string, unknown>): string {
   const params: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(body)) {
     if (v === undefined || v === null) continue;
     params[k] = Array.isArray(v) ? v.map(String) : String(v);
   }
-  return queryString(params);
+  return hashedQuery(params);
+}
+
+/** The string Upbit hashes for a GET/DELETE: the URL's query, percent-decoding undone. */
+export function urlQueryForHash(rawSearch: string): string {
+  const raw = rawSearch.replace(/^\?/, '');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** Upbit's groups and their per-second limits (docs.upbit.com "요청 수 제한", 2025). */

@@ -1,6 +1,6 @@
 // The local exchange speaks Upbit's wire format, checked with raw HTTP (no client in between).
 import { afterEach, describe, expect, it } from 'vitest';
-import { queryString, signUpbitJwt } from '../upbit/auth.ts';
+import { hashedQuery, signUpbitJwt } from '../upbit/auth.ts';
 import { FakeUpbit } from './server.ts';
 import { TEST_KEYS } from './test-fixture.ts';
 
@@ -80,7 +80,7 @@ describe('fake Upbit wire format', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: `Bearer ${signUpbitJwt(TEST_KEYS, queryString(body))}`,
+        authorization: `Bearer ${signUpbitJwt(TEST_KEYS, hashedQuery(body))}`,
       },
       body: JSON.stringify(body),
     });
@@ -121,7 +121,7 @@ describe('fake Upbit wire format', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${signUpbitJwt(TEST_KEYS, queryString(body))}`,
+          authorization: `Bearer ${signUpbitJwt(TEST_KEYS, hashedQuery(body))}`,
         },
         body: JSON.stringify(body),
       });

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Candle, Timeframe } from '../../types.ts';
 import { type BookConfig, DEFAULT_BOOK, FakeBook, UpbitApiError } from './book.ts';
-import { Authenticator, bodyQuery, RequestBudget, UPBIT_GROUP_LIMITS } from './guards.ts';
+import { Authenticator, bodyQuery, RequestBudget, UPBIT_GROUP_LIMITS, urlQueryForHash } from './guards.ts';
 import { FakeMarket, seededRandom } from './market.ts';
 import { TickerServer } from './ticker-server.ts';
 import { accountsJson, candleJson, errorJson, orderJson, tickerJson } from './wire.ts';
@@ -166,7 +166,7 @@ export class FakeUpbit {
         return send(503, errorJson('server_error', 'temporarily unavailable'));
       }
       if (route.auth) {
-        const query = entry.method === 'POST' ? bodyQuery(body) : url.search.replace(/^\?/, '');
+        const query = entry.method === 'POST' ? bodyQuery(body) : urlQueryForHash(url.search);
         this.#auth.check(req.headers.authorization, query);
       }
       const result = route.handle(req, url, body);

@@ -1,7 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isExchangeError } from '../errors.ts';
-import { credentialsFromEnv, queryHash, queryString, signUpbitJwt, verifyUpbitJwt } from './auth.ts';
+import {
+  credentialsFromEnv,
+  hashedQuery,
+  queryHash,
+  queryString,
+  signUpbitJwt,
+  verifyUpbitJwt,
+} from './auth.ts';
 
 const creds = { accessKey: 'test-access-key-0001', secretKey: 'test-secret-key-0001-abcdefghijklmnop' };
 
@@ -31,11 +38,13 @@ describe('Upbit JWT', () => {
     expect(nonces.size).toBe(50);
   });
 
-  it('hashes the exact GET query string with SHA512', () => {
-    const query = queryString({ market: 'KRW-BTC', count: 3, to: '2026-01-01T00:00:00Z' });
-    expect(query).toBe('market=KRW-BTC&count=3&to=2026-01-01T00%3A00%3A00Z');
-    const { payload } = decode(signUpbitJwt(creds, query));
-    expect(payload.query_hash).toBe(createHash('sha512').update(query).digest('hex'));
+  it('sends a percent-encoded query and hashes the same parameters unencoded with SHA512', () => {
+    const params = { market: 'KRW-BTC', count: 3, to: '2026-01-01T00:00:00Z' };
+    expect(queryString(params)).toBe('market=KRW-BTC&count=3&to=2026-01-01T00%3A00%3A00Z');
+    const hashed = hashedQuery(params);
+    expect(hashed).toBe('market=KRW-BTC&count=3&to=2026-01-01T00:00:00Z');
+    const { payload } = decode(signUpbitJwt(creds, hashed));
+    expect(payload.query_hash).toBe(createHash('sha512').update(hashed).digest('hex'));
     expect(payload.query_hash_alg).toBe('SHA512');
   });
 
@@ -47,7 +56,7 @@ describe('Upbit JWT', () => {
 
   it('hashes a POST body as the query string of its fields in order', () => {
     const body = { market: 'KRW-BTC', side: 'bid', ord_type: 'price', price: '10000', identifier: 'kt-1' };
-    const query = queryString(body);
+    const query = hashedQuery(body);
     expect(query).toBe('market=KRW-BTC&side=bid&ord_type=price&price=10000&identifier=kt-1');
     expect(queryHash(query)).toBe(createHash('sha512').update(query).digest('hex'));
   });

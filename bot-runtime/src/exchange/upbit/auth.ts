@@ -1,6 +1,6 @@
 // Upbit's JWT authentication (docs.upbit.com "인증"): HS512 over {access_key, nonce, [query_hash,
-// query_hash_alg]}. `query_hash` is the SHA512 hex of the exact query string sent (GET/DELETE) or of
-// the body's fields written as a query string (POST). A fresh UUID v4 nonce per call: Upbit refuses a
+// query_hash_alg]}. `query_hash` is the SHA512 hex of the request's parameters written as a query
+// string (GET/DELETE: the URL's; POST: the JSON body's fields in order), unencoded (hashedQuery). A fresh UUID v4 nonce per call: Upbit refuses a
 // reused one (`nonce_used`). Built on node:crypto; no JWT dependency for three base64url segments.
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ExchangeError, registerSecret } from '../errors.ts';
@@ -33,18 +33,31 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): UpbitC
 }
 
 /**
- * The query string in Upbit's form: parameters in the caller's order, arrays as `key[]=v` repeated.
- * Values are percent-encoded, brackets are not (Upbit hashes `states[]=wait`, not `states%5B%5D`).
- * The same string is sent and hashed, so client and server can never disagree on it.
+ * The query string as sent on the URL: parameters in the caller's order, arrays as `key[]=v`
+ * repeated, values percent-encoded (brackets literal, as Upbit's examples send them).
  */
 export function queryString(params: QueryParams): string {
+  return join(params, encodeURIComponent);
+}
+
+/**
+ * The string `query_hash` is computed over: the same parameters NOT percent-encoded, which is what
+ * Upbit's own example builds (`unquote(urlencode(params, doseq=True))`). For every parameter the
+ * runtime signs today (uuid, identifier `kt-<hex>`, market, side, ord_type, decimals) both forms are
+ * byte-identical; they differ only for values with reserved characters (a `to` time's colons).
+ */
+export function hashedQuery(params: QueryParams): string {
+  return join(params, String);
+}
+
+function join(params: QueryParams, encode: (v: string) => string): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined) continue;
     if (Array.isArray(value)) {
-      for (const v of value) parts.push(`${key}[]=${encodeURIComponent(String(v))}`);
+      for (const v of value) parts.push(`${key}[]=${encode(String(v))}`);
     } else {
-      parts.push(`${key}=${encodeURIComponent(String(value))}`);
+      parts.push(`${key}=${encode(String(value))}`);
     }
   }
   return parts.join('&');
@@ -67,7 +80,7 @@ export interface UpbitJwtPayload {
   query_hash_alg?: 'SHA512';
 }
 
-/** A signed token for one call. `query` is the exact query string (empty: no query_hash). */
+/** A signed token for one call. `query` is hashedQuery(params) (empty: no parameters, no query_hash). */
 export function signUpbitJwt(creds: UpbitCredentials, query: string, nonce: string = randomUUID()): string {
   const payload: UpbitJwtPayload = { access_key: creds.accessKey, nonce };
   if (query !== '') {

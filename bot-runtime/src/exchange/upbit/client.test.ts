@@ -105,6 +105,12 @@ describe('exchange error paths', () => {
     expect(((await replay.json()) as UpbitErrorBody).error.name).toBe('nonce_used');
   });
 
+  it('signs parameters whose URL form is percent-encoded: the exchange verifies the unencoded hash', async () => {
+    h = await startHarness();
+    expect(await h.client.order({ identifier: 'kt:a b/c' })).toBeUndefined(); // 404 order_not_found, not 401
+    expect(h.fake.log.at(-1)).toMatchObject({ path: '/v1/order', status: 404 });
+  });
+
   it('429: the client backs off with jitter and every call still succeeds', async () => {
     h = await startHarness({ limits: { ticker: 2, default: 30, candle: 10, order: 8 } });
     const results = await Promise.all(Array.from({ length: 6 }, () => h.client.tickers(['KRW-BTC'])));

@@ -3,7 +3,7 @@
 // A POST that timed out or lost its connection is never re-sent here: its outcome is unknown and only
 // a lookup by identifier can settle it (the broker does that, see execution/upbit-broker.ts).
 import { ExchangeError, redact } from '../errors.ts';
-import { type QueryParams, queryString, signUpbitJwt, type UpbitCredentials } from './auth.ts';
+import { hashedQuery, type QueryParams, queryString, signUpbitJwt, type UpbitCredentials } from './auth.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface TransportConfig {
@@ -85,7 +85,7 @@ export class UpbitTransport {
           ),
         };
       }
-      headers.authorization = `Bearer ${signUpbitJwt(this.#cfg.credentials, query)}`;
+      headers.authorization = `Bearer ${signUpbitJwt(this.#cfg.credentials, call.params ? hashedQuery(call.params) : '')}`;
     }
     if (hasBody) headers['content-type'] = 'application/json; charset=utf-8';
     const url = `${this.#cfg.baseUrl.replace(/\/+$/, '')}/v1${call.path}${!hasBody && query ? `?${query}` : ''}`;
