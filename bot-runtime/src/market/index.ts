@@ -15,7 +15,14 @@ export {
 } from './data-issue.ts';
 export { type FileNameInfo, inferFromFileName } from './file-names.ts';
 export { Prng } from './prng.ts';
-export { type ReplayOptions, ReplaySource, type SkippedFile } from './replay-source.ts';
+export {
+  coverageOf,
+  type ReplayOptions,
+  ReplaySource,
+  type SeriesCoverage,
+  type SkippedFile,
+  spacingInterval,
+} from './replay-source.ts';
 export {
   type CandleColumns,
   type CandleFields,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MarketDataError } from './data-issue.ts';
-import { ReplaySource } from './replay-source.ts';
+import { coverageOf, ReplaySource, spacingInterval } from './replay-source.ts';
 import { TIMEFRAME_MS } from './timeframes.ts';
 
 const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
@@ -67,6 +67,40 @@ describe('ReplaySource', () => {
     const dropped = await ReplaySource.open(bad, { onRefused: 'drop' });
     expect((await dropped.load()).get('KRW-BTC')!['5m']!.length).toBe(1);
     expect(dropped.issues.map((i) => i.kind)).toEqual(['high-below-low']);
+  });
+
+  it('takes the interval from the spacing of an Upbit day page that states none, and reports coverage', async () => {
+    const day = (d: number, price: number) => ({
+      market: 'KRW-ETH',
+      candle_date_time_utc: `2024-01-0${d}T00:00:00`,
+      opening_price: price,
+      high_price: price + 10,
+      low_price: price - 10,
+      trade_price: price + 5,
+      candle_acc_trade_volume: 3,
+      candle_acc_trade_price: 3 * price,
+    });
+    // Newest first, as the API answers; 2024-01-03 is missing.
+    await writeFile(
+      join(scratch, 'eth-days.json'),
+      JSON.stringify([day(5, 300), day(4, 200), day(2, 100), day(1, 90)]),
+    );
+    const source = await ReplaySource.open(join(scratch, 'eth-days.json'));
+    const data = await source.load();
+    const days = data.get('KRW-ETH')!['1d']!;
+    expect(Array.from(days.close)).toEqual([95, 105, 205, 305]);
+    expect(source.issues.map((i) => `${i.row} ${i.kind}`)).toEqual(['2 gap']);
+    expect(coverageOf(data)).toEqual([
+      {
+        market: 'KRW-ETH',
+        timeframe: '1d',
+        candles: 4,
+        from: Date.UTC(2024, 0, 1),
+        to: Date.UTC(2024, 0, 6),
+        completeness: 4 / 5,
+      },
+    ]);
+    expect(spacingInterval([0, 7 * 60_000])).toBeUndefined();
   });
 
   it('fails clearly on a missing path', async () => {

@@ -8,7 +8,7 @@ import { parseCandleFile } from './candle-formats.ts';
 import { type DataIssue, MarketDataError } from './data-issue.ts';
 import { inferFromFileName } from './file-names.ts';
 import type { RawCandles } from './raw-candles.ts';
-import { type CandleColumns, type CandleSeries, sliceSeries } from './series.ts';
+import { type CandleColumns, type CandleSeries, completeness, sliceSeries } from './series.ts';
 import type { MarketData, MarketSource, TimeRange } from './source.ts';
 import { intervalMs, TIMEFRAME_MS, TIMEFRAMES, timeframeOfMs } from './timeframes.ts';
 import { type RefusedRowPolicy, validateCandles } from './validate.ts';
@@ -72,9 +72,15 @@ export class ReplaySource implements MarketSource {
         );
       }
       if (wanted && !wanted.has(market)) continue;
-      const interval = (fromName.interval && intervalMs(fromName.interval)) || parsed.candles.intervalMs;
+      const interval =
+        (fromName.interval && intervalMs(fromName.interval)) ||
+        parsed.candles.intervalMs ||
+        spacingInterval(parsed.candles.openTime);
       if (interval === undefined) {
-        skipped.push({ file: name, reason: 'no interval in the file name (e.g. -5m) or in its rows' });
+        skipped.push({
+          file: name,
+          reason: 'no interval in the file name (e.g. -5m), in its rows, or in their spacing',
+        });
         continue;
       }
       const key = `${market} ${interval}`;
@@ -137,6 +143,51 @@ function entry(data: MarketData, market: string): Partial<Record<Timeframe, Cand
     data.set(market, e);
   }
   return e;
+}
+
+// Intervals Upbit and ccxt serve; a file's spacing must be one of them to count as its interval.
+const KNOWN_INTERVALS = ['1m', '3m', '5m', '10m', '15m', '30m', '1h', '4h', '1d'].map((t) => intervalMs(t)!);
+
+/**
+ * The interval of a file that names none (e.g. an Upbit day-candle API page, `...T00:00:00` times
+ * and no `unit`): the smallest step between consecutive candles, if it is a known interval.
+ */
+export function spacingInterval(openTime: readonly number[]): number | undefined {
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < openTime.length; i++) {
+    const d = Math.abs(openTime[i]! - openTime[i - 1]!);
+    if (d > 0 && d < step) step = d;
+  }
+  return KNOWN_INTERVALS.includes(step) ? step : undefined;
+}
+
+/** Per market and timeframe: the span a source covers and how complete it is (1 = no gaps). */
+export interface SeriesCoverage {
+  market: string;
+  timeframe: Timeframe;
+  candles: number;
+  from: number;
+  to: number;
+  completeness: number;
+}
+
+export function coverageOf(data: MarketData): SeriesCoverage[] {
+  const out: SeriesCoverage[] = [];
+  for (const [market, byTf] of data) {
+    for (const tf of TIMEFRAMES) {
+      const s = byTf[tf];
+      if (!s || s.length === 0) continue;
+      out.push({
+        market,
+        timeframe: tf,
+        candles: s.length,
+        from: s.openTime[0]!,
+        to: s.openTime[s.length - 1]! + TIMEFRAME_MS[tf],
+        completeness: completeness(s),
+      });
+    }
+  }
+  return out;
 }
 
 async function readText(file: string): Promise<string> {
