@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isExchangeError } from '../exchange/errors.ts';
-import { failure, type Harness, startHarness } from '../exchange/fake-upbit/test-fixture.ts';
+import { failure, type Harness, startHarness, TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
 import type { OrderIntent } from '../types.ts';
-import { stateOf, UpbitBroker } from './upbit-broker.ts';
+import { liveUpbitBroker, stateOf, UpbitBroker } from './upbit-broker.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -195,6 +195,21 @@ describe('UpbitBroker', () => {
     expect(order?.state).toBe('cancelled');
     expect(order!.filledVolume).toBeGreaterThan(0);
     expect(broker.takeFills()).toHaveLength(1);
+  });
+
+  it('liveUpbitBroker takes keys from the environment only, and reports a 418 block', async () => {
+    h = await startHarness();
+    expect(() => liveUpbitBroker({ baseUrl: h.fake.url, minOrderKRW: 5000 }, {})).toThrow(
+      /EXCHANGE_CREDENTIALS_MISSING/,
+    );
+    const env = { UPBIT_ACCESS_KEY: TEST_KEYS.accessKey, UPBIT_SECRET_KEY: TEST_KEYS.secretKey };
+    const broker = liveUpbitBroker({ baseUrl: h.fake.url, minOrderKRW: 5000 }, env);
+    expect((await broker.submit(intent())).state).toBe('filled');
+    expect(broker.blocked).toBe(false);
+    h.fake.faults.blocked = true;
+    expect((await failure(broker.submit(intent()))).code).toBe('EXCHANGE_BLOCKED');
+    expect(broker.blocked).toBe(true);
+    expect(h.fake.book.orders).toHaveLength(1);
   });
 
   it.each([

@@ -5,7 +5,7 @@
 // exchange says it does not have is sent again, and Upbit's unique identifier turns even a racing
 // second POST into a rejection instead of a second order.
 import { ExchangeError, isExchangeError, OUTCOME_UNKNOWN } from '../exchange/errors.ts';
-import type { UpbitClient } from '../exchange/upbit/client.ts';
+import { UpbitClient } from '../exchange/upbit/client.ts';
 import type { UpbitOrder } from '../exchange/upbit/responses.ts';
 import { isKrwMarket, minOrderQuote, roundCash } from '../portfolio/market-rules.ts';
 import type { Fill, OrderIntent } from '../types.ts';
@@ -125,6 +125,11 @@ export class UpbitBroker implements LiveBroker {
     }
     const found = await this.#client.order({ uuid: tracked.uuid });
     return found ? this.#apply(tracked, found) : tracked.order;
+  }
+
+  /** True after the exchange answered 418: nothing more is sent; /readyz should say so. */
+  get blocked(): boolean {
+    return this.#client.transport.limiter.blocked;
   }
 
   order(clientOrderId: string): Order | undefined {
@@ -270,6 +275,19 @@ export class UpbitBroker implements LiveBroker {
     }
     return tracked.order;
   }
+}
+
+/**
+ * The live broker for `mode: live`: credentials from UPBIT_ACCESS_KEY / UPBIT_SECRET_KEY only (the
+ * operator mounts spec.credentialsSecretRef as env), REST base from spec.exchange.baseUrl, minimum
+ * order from spec.risk.minOrderKRW. Throws EXCHANGE_CREDENTIALS_MISSING before anything is sent.
+ */
+export function liveUpbitBroker(
+  opts: { baseUrl: string; minOrderKRW: number; log?: (line: string) => void },
+  env: NodeJS.ProcessEnv = process.env,
+): UpbitBroker {
+  const client = UpbitClient.fromEnv({ baseUrl: opts.baseUrl, ...(opts.log ? { log: opts.log } : {}) }, env);
+  return new UpbitBroker(client, { minOrderKRW: opts.minOrderKRW });
 }
 
 /**
