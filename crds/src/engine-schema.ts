@@ -3,19 +3,15 @@
 import { cel } from './cel.ts';
 import { int, num, oneOf, ratio, section } from './fields.ts';
 
-export const TIMEFRAMES = ['1m', '3m', '5m', '10m', '15m', '30m', '1h', '4h', '1d'] as const;
+// The timeframes the runtime collects and keeps (SPEC.md "Data collection"); layer 2 can use only these.
+export const TIMEFRAMES = ['5m', '15m', '1h', '1d'] as const;
 type TimeframeName = (typeof TIMEFRAMES)[number];
 
 /** Minutes per timeframe: CEL has no duration parsing for '15m', so the rule carries this map. */
 const MINUTES: Record<TimeframeName, number> = {
-  '1m': 1,
-  '3m': 3,
   '5m': 5,
-  '10m': 10,
   '15m': 15,
-  '30m': 30,
   '1h': 60,
-  '4h': 240,
   '1d': 1440,
 };
 const celMinutes = `{${Object.entries(MINUTES)

@@ -135,13 +135,13 @@ export const INVALID_SPECS: [string, unknown, string, string][] = [
   ],
   [
     'trend on a shorter timeframe than entry',
-    { engine: { multiTimeframe: { trend: '1m' } } },
+    { engine: { multiTimeframe: { trend: '5m' } } },
     'spec.engine.multiTimeframe.momentum',
     'momentum must not be a longer timeframe than trend',
   ],
   [
     'entry on a longer timeframe than momentum',
-    { engine: { multiTimeframe: { entry: '30m' } } },
+    { engine: { multiTimeframe: { entry: '1h' } } },
     'spec.engine.multiTimeframe.entry',
     'entry must not be a longer timeframe than momentum',
   ],
@@ -250,8 +250,8 @@ export const VALID_SPECS: [string, unknown][] = [
   ['cron macro', { ml: { retrain: { schedule: '@daily' } } }],
   ['equal timeframes', { engine: { multiTimeframe: { trend: '15m', momentum: '15m', entry: '15m' } } }],
   [
-    'slower layer 2 (4h / 1h / 15m)',
-    { engine: { multiTimeframe: { trend: '4h', momentum: '1h', entry: '15m' } } },
+    'slower layer 2 (1d / 1h / 15m)',
+    { engine: { multiTimeframe: { trend: '1d', momentum: '1h', entry: '15m' } } },
   ],
   ['rollback after one day', { risk: { rollback: { consecutiveDays: 1, dailyReturnPct: -0.5 } } }],
 ];
@@ -268,8 +268,8 @@ export const EVERY_RULE_BROKEN = {
     technical: { rsi: { oversold: 75, overbought: 70 }, macd: { fast: 30, slow: 26 } },
     multiTimeframe: {
       entry: '1d',
-      momentum: '4h',
-      trend: '1h',
+      momentum: '1h',
+      trend: '15m',
       trendFastPeriod: 60,
       trendSlowPeriod: 50,
       entryRsiBuyBelow: 60,
