@@ -18,6 +18,7 @@ import type { CandleSeries } from './market/series.ts';
 import type { MarketData } from './market/source.ts';
 import { SyntheticMarket } from './market/synthetic-market.ts';
 import { TIMEFRAME_MS } from './market/timeframes.ts';
+import type { Signal } from './types.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const RL_FIXTURE = `${REPO}models/fixtures/rl-policy-linear.onnx`;
@@ -46,6 +47,10 @@ async function benchModels(spec: ResolvedSpec): Promise<BatchModels> {
     ...(loaded.rl ? { rl: { act: (rows: Float32Array) => loaded.rl!.act(rows) } } : {}),
   };
 }
+
+const HOLD_SIGNAL: Signal = { market: '', time: 0, action: 'HOLD', confidence: 0, reasons: [], layers: {} };
+/** A strategy that never trades and costs nothing: isolates the loop's own per-candle cost. */
+const holdDecide = (): Signal => HOLD_SIGNAL;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
@@ -124,6 +129,8 @@ export interface BacktestBenchResult {
     ratioToSinglePass: number;
     breakdownMs: { marketState: number; decision: number };
   };
+  /** The same year with a constant HOLD strategy: book + state + loop/risk/portfolio only, no decide(). */
+  loopOnly: { backtestMs: number; breakdownMs: { marketState: number; decision: number } };
   trades: Record<string, number>;
 }
 
@@ -177,6 +184,17 @@ export async function backtestBench(
       plainBreakdown = { marketState: result.timing.marketStateMs, decision: result.timing.decisionMs };
     }
   }
+  let holdBest = Number.POSITIVE_INFINITY;
+  let holdBreakdown = { marketState: 0, decision: 0 };
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const result = await runBacktest({ spec: plainSpec, data, from, decide: holdDecide });
+    const ms = performance.now() - t0;
+    if (ms < holdBest) {
+      holdBest = ms;
+      holdBreakdown = { marketState: result.timing.marketStateMs, decision: result.timing.decisionMs };
+    }
+  }
   let single = Number.POSITIVE_INFINITY;
   let checksum = 0;
   for (let r = 0; r < Math.max(runs, 5); r++) {
@@ -200,6 +218,7 @@ export async function backtestBench(
       ratioToSinglePass: plainBest / single,
       breakdownMs: plainBreakdown,
     },
+    loopOnly: { backtestMs: holdBest, breakdownMs: holdBreakdown },
     trades,
   };
 }

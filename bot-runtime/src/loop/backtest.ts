@@ -17,7 +17,7 @@ import { type ArmMetrics, armMetrics } from '../portfolio/metrics.ts';
 import { SimulatedClock } from './clock.ts';
 import { LoopError } from './errors.ts';
 import { MarketFeed } from './market-feed.ts';
-import { type LoopEvent, newStepInput, TradingCore } from './trading-core.ts';
+import { type CoreOptions, type LoopEvent, newStepInput, TradingCore } from './trading-core.ts';
 import { warmupMs } from './warmup.ts';
 
 /** What the backtest needs of the ML model and RL policy: batched inference (see engines/). */
@@ -40,6 +40,8 @@ export interface BacktestOptions {
   /** Steps per block (phase A/B/C); bounds memory. */
   blockSteps?: number;
   onProgress?: (done: number, total: number) => void;
+  /** The strategy (default: engines' decide); the benchmark injects a constant one to time the loop alone. */
+  decide?: CoreOptions['decide'];
   /** Every decision, order and fill (tests, decision logs). */
   onEvent?: (e: LoopEvent) => void;
 }
@@ -138,6 +140,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     startTime: from,
     expectedSteps: steps,
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    ...(opts.decide ? { decide: opts.decide } : {}),
   });
 
   const n = markets.length;

@@ -29,6 +29,8 @@ export interface CoreOptions {
   startTime: number;
   /** Expected number of decision steps (sizes the equity arrays once). */
   expectedSteps?: number;
+  /** The strategy; engines' decide() unless a benchmark or test injects another. */
+  decide?: typeof decide;
   /** Called for every non-HOLD decision and every order outcome (the `run` JSON log). */
   onEvent?: (e: LoopEvent) => void;
 }
@@ -90,6 +92,7 @@ export class TradingCore {
   readonly #intents: { arm: number; market: number; intent: OrderIntent }[] = [];
   readonly #rl: Float32Array[];
   readonly #decisionCtx: DecisionContext;
+  readonly #decideFn: typeof decide;
   #stepsRecorded = 0;
 
   constructor(opts: CoreOptions) {
@@ -126,6 +129,7 @@ export class TradingCore {
     this.recorder = new EquityRecorder(this.arms.length, opts.expectedSteps ?? 1024);
     this.#ctx = { bot: opts.bot, revision: opts.revision, risk: opts.risk };
     this.#rl = opts.markets.map(() => new Float32Array(3));
+    this.#decideFn = opts.decide ?? decide;
     this.#decisionCtx = { config: opts.strategy, mlProbability: undefined, rlScores: undefined };
   }
 
@@ -191,7 +195,7 @@ export class TradingCore {
     const ctx = this.#decisionCtx;
     ctx.mlProbability = Number.isNaN(p) ? undefined : p;
     ctx.rlScores = hasRl ? rl : undefined;
-    return decide(s.snapshots[m]!, arm, ctx);
+    return this.#decideFn(s.snapshots[m]!, arm, ctx);
   }
 
   async #submit(time: number): Promise<void> {
