@@ -113,6 +113,12 @@ describe('Controller through the Manager', () => {
     expect(metrics).toContain('workqueue_queue_duration_seconds_count{name="parents"}');
     expect(metrics).toContain('workqueue_work_duration_seconds_count{name="parents"}');
     expect(metricValue(metrics, 'rest_client_requests_total{method="POST",code="201"}')).toBe(1);
+    expect(metrics).toContain(
+      `kubetrade_informer_synced{resource="configmaps",namespace="${ns()}",selector="role=parent"} 1`,
+    );
+    expect(metrics).toContain(
+      `kubetrade_informer_restarts{resource="configmaps",namespace="${ns()}",selector="role=child",reason="error"} 0`,
+    );
     // The reconciles after the child existed (including the one the child's change caused) wrote nothing.
     expect(manager.requests.writes()).toBe(1);
     expect(manager.requests.writes({ includeResources: ['configmaps'] })).toBe(1);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { Gauge } from 'prom-client';
 import { CountedObjectApi, countedConfiguration } from './api-clients.ts';
 import { Controller, type ControllerOptions } from './controller.ts';
 import { HealthServer } from './health-server.ts';
@@ -57,6 +58,7 @@ export class Manager {
     this.kubeConfig = options.kubeConfig;
     this.log = options.log ?? new Logger();
     this.requests = new RequestCounter(this.metrics.restRequests);
+    this.#registerInformerMetrics();
     this.http = new KubeHttp(options.kubeConfig, this.requests);
     const le = options.leaderElection;
     if (le) {
@@ -168,6 +170,45 @@ export class Manager {
     this.#server = undefined;
     this.http.close();
     this.#started = false;
+  }
+
+  // Read at scrape time from each informer's stats: a dashboard can alert on an informer that
+  // keeps failing or is not synced, which /readyz alone shows only as one bit.
+  #registerInformerMetrics(): void {
+    const informers = () => [...this.#informers.values()];
+    const labels = (i: Informer) => ({
+      resource: i.resource.plural,
+      namespace: i.namespace,
+      selector: i.labelSelector ?? '',
+    });
+    this.metrics.registry.registerMetric(
+      new Gauge({
+        name: 'kubetrade_informer_synced',
+        help: '1 once the informer has listed its resource, else 0',
+        labelNames: ['resource', 'namespace', 'selector'],
+        registers: [],
+        collect() {
+          this.reset();
+          for (const i of informers()) this.set(labels(i), i.hasSynced() ? 1 : 0);
+        },
+      }),
+    );
+    this.metrics.registry.registerMetric(
+      new Gauge({
+        name: 'kubetrade_informer_restarts',
+        help: 'List/watch restarts since start, by reason (error, gone = 410 re-list, inactive = silent watch)',
+        labelNames: ['resource', 'namespace', 'selector', 'reason'],
+        registers: [],
+        collect() {
+          this.reset();
+          for (const i of informers()) {
+            this.set({ ...labels(i), reason: 'error' }, i.stats.errors);
+            this.set({ ...labels(i), reason: 'gone' }, i.stats.goneRelists);
+            this.set({ ...labels(i), reason: 'inactive' }, i.stats.inactivityRestarts);
+          }
+        },
+      }),
+    );
   }
 
   #startControllers(): void {
