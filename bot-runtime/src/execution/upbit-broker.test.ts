@@ -59,6 +59,15 @@ describe('UpbitBroker', () => {
     expect(posts(h)).toHaveLength(1);
   });
 
+  it('two concurrent submits of one intent send one POST', async () => {
+    h = await startHarness({ faults: { latencyMs: 50 } });
+    const broker = new UpbitBroker(h.client, { minOrderKRW: 5000 });
+    const i = intent();
+    const [a, b] = await Promise.all([broker.submit(i), broker.submit(i)]);
+    expect(a).toBe(b);
+    expect(posts(h)).toHaveLength(1);
+  });
+
   it('turns partial fills into one Fill per trade, with fees adding up to what Upbit charged', async () => {
     h = await startHarness({ book: { fillSteps: 3 } });
     const broker = new UpbitBroker(h.client, { minOrderKRW: 5000 });

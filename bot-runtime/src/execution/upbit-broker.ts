@@ -63,6 +63,7 @@ export class UpbitBroker implements LiveBroker {
   readonly #cfg: UpbitBrokerConfig;
   readonly #now: () => number;
   readonly #tracked = new Map<string, Tracked>();
+  readonly #inflight = new Map<string, Promise<Order>>();
   #fills: Fill[] = [];
   #finished: Order[] = [];
 
@@ -77,7 +78,18 @@ export class UpbitBroker implements LiveBroker {
    * makes the first step a lookup instead of a POST. Rejections come back as `rejected` orders;
    * infrastructure failures (blocked, auth, unreachable) throw, leaving the intent to reconcile.
    */
-  async submit(intent: OrderIntent, opts: { possiblySent?: boolean } = {}): Promise<Order> {
+  submit(intent: OrderIntent, opts: { possiblySent?: boolean } = {}): Promise<Order> {
+    // One placement in flight per identifier: a second caller waits for the first one's answer
+    // instead of racing it to the exchange.
+    const id = intent.clientOrderId;
+    const pending = this.#inflight.get(id);
+    if (pending) return pending;
+    const run = this.#submit(intent, opts).finally(() => this.#inflight.delete(id));
+    this.#inflight.set(id, run);
+    return run;
+  }
+
+  async #submit(intent: OrderIntent, opts: { possiblySent?: boolean }): Promise<Order> {
     const known = this.#tracked.get(intent.clientOrderId);
     if (known && !known.uncertain && known.order.state !== 'intent') return known.order;
     const tracked = known ?? this.#track(intent);
