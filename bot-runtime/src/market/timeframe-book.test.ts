@@ -146,6 +146,24 @@ describe('TimeframeBook: what it exposes', () => {
     expect(emitted.map((c) => c.close)).toEqual(Array.from(hours.close));
   });
 
+  it('closes an hour whose last quarter is missing with the first 5m candle after it', async () => {
+    const fiveMinutes = await fiveMinuteSeries(1);
+    const book = new TimeframeBook(MARKET);
+    const hourMs = TIMEFRAME_MS['1h'];
+    const start = fiveMinutes.openTime[0]!;
+    const hours: { openTime: number; at: number }[] = [];
+    for (let i = 0; i < fiveMinutes.length; i++) {
+      const c = candleAt(fiveMinutes, i);
+      const minute = (c.openTime - start) % hourMs;
+      if (c.openTime < start + hourMs && minute >= 45 * 60_000) continue; // 00:45-00:59 missing
+      for (const h of book.push(c))
+        if (h.timeframe === '1h') hours.push({ openTime: h.openTime, at: book.time });
+    }
+    expect(hours[0]).toEqual({ openTime: start, at: start + hourMs + TIMEFRAME_MS['5m'] });
+    expect(hours[1]).toEqual({ openTime: start + hourMs, at: start + 2 * hourMs });
+    expect(hours).toHaveLength(24);
+  });
+
   it('refuses a 5m candle that is not newer than the last one', async () => {
     const fiveMinutes = await fiveMinuteSeries(1);
     const book = new TimeframeBook(MARKET);

@@ -83,8 +83,8 @@ export class TimeframeBook {
     this.#time = candle.openTime + TIMEFRAME_MS['5m'];
     this.#windows['5m'].push(candle);
     const quarter = this.#aggregators['15m'].push(candle);
-    const hour = feed(this.#aggregators['1h'], quarter);
-    const day = feed(this.#aggregators['1d'], hour);
+    const hour = this.#cascade('1h', quarter);
+    const day = this.#cascade('1d', hour);
     let closed = NOTHING_CLOSED;
     for (const [tf, aggregated] of [
       ['15m', quarter],
@@ -123,6 +123,19 @@ export class TimeframeBook {
     for (const c of aggregated) merged.set(c.openTime, c);
     for (const c of fromSource) merged.set(c.openTime, c);
     return [...merged.values()].filter((c) => c.openTime > last).sort((a, b) => a.openTime - b.openTime);
+  }
+
+  /**
+   * Feeds the candles that closed below into `tf`'s aggregator, then closes its bucket if the clock
+   * has passed its end: when a whole 15m (or 1h) at the end of a bucket is missing, nothing from
+   * below would close it until the next lower candle closes, later than the bucket's real close.
+   */
+  #cascade(tf: '1h' | '1d', lower: Candle[]): Candle[] {
+    const aggregator = this.#aggregators[tf];
+    const closed = feed(aggregator, lower);
+    const late = aggregator.closeUntil(this.#time);
+    if (late === undefined) return closed;
+    return closed.length === 0 ? [late] : [...closed, late];
   }
 
   #releaseSource(tf: HigherTimeframe): Candle[] {
