@@ -116,6 +116,11 @@ export class OrdersRepo {
     return r.rows.map(toStoredOrder);
   }
 
+  /** Like transition(), but walks several legal steps if needed (see advanceOrder). */
+  advance(clientOrderId: string, to: OrderState, details: TransitionDetails = {}): Promise<StoredOrder> {
+    return advanceOrder(this.db, clientOrderId, to, details);
+  }
+
   /**
    * Moves an order one legal step to `to` (ILLEGAL_TRANSITION otherwise). Setting the state it
    * already has is a no-op that returns the order, so a retried call is harmless.
@@ -127,6 +132,21 @@ export class OrdersRepo {
   ): Promise<StoredOrder> {
     return this.db.transaction((tx) => transitionIn(tx, clientOrderId, to, details));
   }
+}
+
+/**
+ * Walks an order along the shortest legal path to `to` (intent -> submitted -> filled when a
+ * crash skipped a step), each step a guarded UPDATE; ILLEGAL_TRANSITION if there is no path.
+ */
+export async function advanceOrder(
+  db: Db,
+  clientOrderId: string,
+  to: OrderState,
+  details: TransitionDetails = {},
+): Promise<StoredOrder> {
+  const order = await selectOrder(db, clientOrderId);
+  if (!order) throw new StoreError('ORDER_NOT_FOUND', `no order with client order id ${clientOrderId}`);
+  return advanceIn(db, order, to, details);
 }
 
 export async function selectOrder(q: Queryable, clientOrderId: string, forUpdate = false) {
