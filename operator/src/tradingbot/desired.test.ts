@@ -171,6 +171,7 @@ describe('Service and RBAC', () => {
     const s = desiredService(exampleBot());
     expect(s.spec?.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
     expect(s.spec?.selector?.['app.kubernetes.io/component']).toBe('runtime');
+    expect(s.spec?.clusterIP).toBe('None');
   });
 
   it('lets the runtime get its own bot and patch its own status, nothing else', () => {

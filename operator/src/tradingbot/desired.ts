@@ -120,7 +120,11 @@ export function desiredConfigMap(
   };
 }
 
-/** The runtime's metrics endpoint; a ServiceMonitor selects it by the kubetrade labels. */
+/**
+ * The runtime's metrics endpoint; a ServiceMonitor selects it by the kubetrade labels. Headless:
+ * Prometheus scrapes the endpoints, so a virtual IP per bot would only cost kube-proxy rules and
+ * service-CIDR addresses (1,000 ClusterIP bots filled the test cluster's service range).
+ */
 export function desiredService(
   bot: TradingBot,
   names: ChildNames = childNames(bot.metadata.name ?? ''),
@@ -132,6 +136,7 @@ export function desiredService(
     metadata: childMeta(ref, names.metrics, 'metrics'),
     spec: {
       type: 'ClusterIP',
+      clusterIP: 'None',
       selector: selectorLabels(ref.name, 'runtime'),
       ports: [
         {

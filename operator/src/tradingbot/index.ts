@@ -12,6 +12,7 @@ import type { ChildKind } from './cache.ts';
 import { credentialsSecretName } from './credentials.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.ts';
 import { reconcileTradingBot, type StatusWriter } from './reconciler.ts';
+import { StatusMemo } from './status-memo.ts';
 import { workloadConfigFrom } from './workload-config.ts';
 
 export type TradingBotObject = KubernetesObject & TradingBot;
@@ -45,7 +46,7 @@ export function statusApplier(manager: Manager): StatusWriter {
   return {
     write: async (bot, status) => {
       const { namespace = '', name = '', uid } = bot.metadata;
-      await manager.http.request({
+      const updated = await manager.http.request<{ metadata?: { resourceVersion?: string } }>({
         method: 'PATCH',
         path: `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}/${encodeURIComponent(name)}/status`,
         query: { fieldManager: FIELD_MANAGER, force: true },
@@ -58,6 +59,7 @@ export function statusApplier(manager: Manager): StatusWriter {
           status,
         },
       });
+      return updated.metadata?.resourceVersion;
     },
   };
 }
@@ -93,6 +95,7 @@ export function tradingBotController(ctx: OperatorContext): ControllerOptions<Tr
     resyncAfterMs: config.syncPeriodMs,
     onReconciled: metrics.reconciled,
     onGone: metrics.gone,
+    memo: new StatusMemo(),
   };
   return {
     name: 'tradingbot',

@@ -32,13 +32,13 @@ const cronJobOf = (namespace: string) =>
   cluster().batch.readNamespacedCronJob({ namespace, name: `${BOT}-retrain` }) as Promise<V1CronJob>;
 const condition = (bot: TradingBot, type: string) => bot.status?.conditions?.find((c) => c.type === type);
 
-async function converged(namespace: string, phase: string): Promise<TradingBot> {
+async function converged(namespace: string, phase: string, timeoutMs = 60_000): Promise<TradingBot> {
   return eventually(
     async () => {
       const bot = await getBot(namespace, BOT);
       return bot.status?.observedGeneration === bot.metadata.generation && bot.status?.phase === phase && bot;
     },
-    { what: `bot ${namespace}/${BOT} in phase ${phase}` },
+    { what: `bot ${namespace}/${BOT} in phase ${phase}`, timeoutMs },
   );
 }
 
@@ -284,5 +284,50 @@ describe('TradingBot reconciler', () => {
     expect(row).toContain('10123456');
     expect(row).toContain('-1.5');
     expect(row).toContain(bot.status?.runningRevision ?? '<no revision>');
+  });
+  it('reports Running and Ready once the runtime pod is ready (the test plays kubelet)', async () => {
+    manager = await startOperator(ns());
+    await createBot(exampleManifest(ns()));
+    const namespace = ns();
+    const before = await converged(namespace, 'Pending');
+    const pod = await eventually(
+      async () => {
+        const pods = await cluster().core.listNamespacedPod({
+          namespace,
+          labelSelector: `app.kubernetes.io/instance=${BOT},app.kubernetes.io/component=runtime`,
+        });
+        return pods.items[0];
+      },
+      { what: 'the runtime pod from kube-controller-manager' },
+    );
+    // No kubelet runs here: report the pod Ready the way a kubelet would, on the status subresource.
+    const now = new Date().toISOString();
+    await cluster().kubectl([
+      'patch',
+      '-n',
+      namespace,
+      'pod',
+      pod.metadata?.name ?? '',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+        },
+      }),
+    ]);
+    const running = await converged(namespace, 'Running');
+    expect(condition(running, 'Ready')).toMatchObject({ status: 'True', reason: 'RuntimeAvailable' });
+    expect(condition(running, 'Progressing')).toMatchObject({ status: 'False', reason: 'RolloutComplete' });
+    expect(running.status?.runningRevision).toBe(running.status?.currentRevision);
+    // Ready flipped, so its transition time moved; Degraded stayed False, so its time did not.
+    expect(condition(running, 'Ready')?.lastTransitionTime).not.toBe(
+      condition(before, 'Ready')?.lastTransitionTime,
+    );
+    expect(condition(running, 'Degraded')?.lastTransitionTime).toBe(
+      condition(before, 'Degraded')?.lastTransitionTime,
+    );
   });
 });

@@ -7,6 +7,7 @@ import { silentLogger } from '../controller/logger.ts';
 import type { CacheReader, ChildKind } from './cache.ts';
 import { CHILD_KINDS } from './cache.ts';
 import { type ReconcilerDeps, reconcileTradingBot, type StatusWriter } from './reconciler.ts';
+import { StatusMemo } from './status-memo.ts';
 import { exampleBot } from './testing.ts';
 import { DEFAULT_WORKLOAD_CONFIG } from './workload-config.ts';
 
@@ -58,6 +59,7 @@ function fakeCluster(bot: TradingBot) {
         const key = `${b.metadata.namespace}/${b.metadata.name}`;
         const current = bots.items.get(key)!;
         bots.items.set(key, { ...current, status: { ...current.status, ...status } });
+        return undefined;
       },
     },
     workload: DEFAULT_WORKLOAD_CONFIG,
@@ -120,6 +122,21 @@ describe('reconcileTradingBot', () => {
     await reconcileTradingBot(req, c.deps, log);
     expect(replicas()).toBe(1);
     expect(c.statuses.at(-1)?.phase).toBe('Pending');
+  });
+
+  it('reasons from its own last status write while the cache still shows the older bot', async () => {
+    const c = fakeCluster(exampleBot());
+    c.deps.memo = new StatusMemo();
+    const stale = c.bots.get('traders', 'krw-majors')!;
+    c.deps.status.write = async (_bot, status) => {
+      c.statuses.push(status);
+      return undefined; // the cache does not see this write yet
+    };
+    await reconcileTradingBot(req, c.deps, log);
+    c.deps.now = () => new Date('2026-11-24T00:05:00Z');
+    await reconcileTradingBot(req, c.deps, log);
+    expect(c.bots.get('traders', 'krw-majors')).toBe(stale);
+    expect(c.statuses).toHaveLength(1);
   });
 
   it('does nothing for a bot that is gone or being deleted', async () => {

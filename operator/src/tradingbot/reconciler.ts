@@ -10,11 +10,15 @@ import type { CacheReader, ChildKind } from './cache.ts';
 import { currentRevision, desiredChildren, type KindedChild } from './children.ts';
 import { credentialsBlocker, credentialsSecretName } from './credentials.ts';
 import { desiredStatus, type OperatorStatus, statusChanged } from './status.ts';
+import type { StatusMemo } from './status-memo.ts';
 import type { BotWorkloadConfig } from './workload-config.ts';
 
 export interface StatusWriter {
-  /** Applies the operator's status fields (never status.performance, which the runtime owns). */
-  write(bot: TradingBot, status: OperatorStatus & { lastReconcileTime: string }): Promise<void>;
+  /**
+   * Applies the operator's status fields (never status.performance, which the runtime owns);
+   * resolves with the bot's new resourceVersion.
+   */
+  write(bot: TradingBot, status: OperatorStatus & { lastReconcileTime: string }): Promise<string | undefined>;
 }
 
 export interface ReconcilerDeps {
@@ -30,6 +34,8 @@ export interface ReconcilerDeps {
   /** Called after each successful reconcile (the last-success metric). */
   onReconciled?: (namespace: string, name: string, at: Date) => void;
   onGone?: (namespace: string, name: string) => void;
+  /** Status writes the cache has not caught up with yet (see status-memo.ts). */
+  memo?: StatusMemo;
 }
 
 export interface ReconcileOutcome {
@@ -53,6 +59,7 @@ export async function reconcileTradingBot(
   if (!bot) {
     // Deleted: every child has a controller ownerReference, so garbage collection removes them.
     deps.onGone?.(req.namespace, req.name);
+    deps.memo?.forget(`${req.namespace}/${req.name}`);
     return {};
   }
   // No finalizer: nothing lives outside the cluster, so deletion needs no work of ours.
@@ -67,17 +74,21 @@ export async function reconcileTradingBot(
   const applied = await applyChanged(children, deps);
   if (applied > 0) log.info('applied children', { applied, generation: bot.metadata.generation });
 
+  const key = `${req.namespace}/${req.name}`;
   const now = deps.now();
   const deployment = deps.children.deployment.get(req.namespace, childName(children, 'deployment')) as
     | V1Deployment
     | undefined;
+  const seen = { ...bot, status: deps.memo ? deps.memo.effective(key, bot) : bot.status };
   const status = desiredStatus(
-    bot,
+    seen,
     { deployment, blocker, currentRevision: currentRevision(bot) },
     now.toISOString(),
   );
-  if (statusChanged(bot.status, status)) {
-    await deps.status.write(bot, { ...status, lastReconcileTime: now.toISOString() });
+  if (statusChanged(seen.status, status)) {
+    const written = { ...status, lastReconcileTime: now.toISOString() };
+    await deps.status.write(bot, written);
+    deps.memo?.remember(key, bot.metadata.resourceVersion, written);
     log.info('status written', { phase: status.phase, observedGeneration: status.observedGeneration });
   }
   deps.onReconciled?.(req.namespace, req.name, now);

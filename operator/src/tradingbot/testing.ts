@@ -17,6 +17,7 @@ export function exampleBot(
       namespace: overrides.namespace ?? 'traders',
       uid: '6f1c2d3e-0000-4000-8000-000000000001',
       generation: 1,
+      resourceVersion: '1',
     },
     spec: { ...bot.spec, ...overrides.spec },
   };
