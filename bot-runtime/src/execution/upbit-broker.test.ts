@@ -59,6 +59,24 @@ describe('UpbitBroker', () => {
     expect(posts(h)).toHaveLength(1);
   });
 
+  it('refuses an exchange answer about a different order instead of applying it', async () => {
+    h = await startHarness();
+    const broker = new UpbitBroker(h.client, { minOrderKRW: 5000 });
+    const i = intent();
+    // Someone else's order under our identifier on another market: the lookup must not adopt it.
+    await h.client.placeOrder({
+      market: 'KRW-ETH',
+      side: 'bid',
+      ordType: 'price',
+      price: 10_000,
+      identifier: i.clientOrderId,
+    });
+    const e = await failure(broker.submit(i, { possiblySent: true }));
+    expect(e.code).toBe('EXCHANGE_INVALID_RESPONSE');
+    expect(e.message).toContain('field market');
+    expect(broker.takeFills()).toHaveLength(0);
+  });
+
   it('two concurrent submits of one intent send one POST', async () => {
     h = await startHarness({ faults: { latencyMs: 50 } });
     const broker = new UpbitBroker(h.client, { minOrderKRW: 5000 });

@@ -243,6 +243,7 @@ export class UpbitBroker implements LiveBroker {
   }
 
   #apply(tracked: Tracked, upbit: UpbitOrder): Order {
+    assertSameOrder(tracked, upbit);
     tracked.uuid = upbit.uuid;
     tracked.uncertain = false;
     const order = tracked.order;
@@ -286,6 +287,27 @@ export class UpbitBroker implements LiveBroker {
       this.#finished.push(tracked.order);
     }
     return tracked.order;
+  }
+}
+
+/**
+ * An answer about another order (identifier, uuid, market or side differ) must never move this
+ * one's state or money: refuse it like any other invalid response.
+ */
+function assertSameOrder(tracked: Tracked, upbit: UpbitOrder): void {
+  const { intent } = tracked.order;
+  const side = intent.side === 'buy' ? 'bid' : 'ask';
+  const mismatch =
+    (upbit.identifier !== undefined && upbit.identifier !== intent.clientOrderId && 'identifier') ||
+    (tracked.uuid !== undefined && upbit.uuid !== tracked.uuid && 'uuid') ||
+    (upbit.market !== intent.market && 'market') ||
+    (upbit.side !== side && 'side');
+  if (mismatch) {
+    throw new ExchangeError(
+      'EXCHANGE_INVALID_RESPONSE',
+      'GET /v1/order',
+      `field ${mismatch}: the exchange answered about order ${upbit.uuid} (${upbit.market} ${upbit.side}, identifier ${upbit.identifier ?? 'none'}) for ${intent.clientOrderId} (${intent.market} ${side}); response refused`,
+    );
   }
 }
 

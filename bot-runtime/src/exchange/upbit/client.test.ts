@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Candle } from '../../types.ts';
 import { failure, type Harness, startHarness, TEST_KEYS } from '../fake-upbit/test-fixture.ts';
@@ -197,6 +199,38 @@ describe('exchange error paths', () => {
   it('times out every call (AbortSignal.timeout) instead of hanging', async () => {
     h = await startHarness({ faults: { latencyMs: 400 } }, { timeoutMs: 100, maxAttempts: 2 });
     expect(await failure(h.client.accounts())).toMatchObject({ code: 'EXCHANGE_TIMEOUT' });
+  });
+
+  it('never follows a redirect (a 307 would re-send the order elsewhere)', async () => {
+    h = await startHarness();
+    const seen: string[] = [];
+    const redirector = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(307, { location: `${h.fake.url}${req.url}` });
+      res.end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', () => r()));
+    try {
+      const client = new UpbitClient({
+        baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`,
+        credentials: TEST_KEYS,
+        maxAttempts: 1,
+      });
+      const e = await failure(
+        client.placeOrder({
+          market: 'KRW-BTC',
+          side: 'bid',
+          ordType: 'price',
+          price: 10_000,
+          identifier: 'kt-redirect',
+        }),
+      );
+      expect(e.code).toBe('EXCHANGE_UNAVAILABLE');
+      expect(seen).toEqual(['POST /v1/orders']);
+      expect(h.fake.book.orders).toHaveLength(0);
+    } finally {
+      await new Promise((r) => redirector.close(r));
+    }
   });
 
   it('rejects a duplicate identifier', async () => {

@@ -96,6 +96,8 @@ export class UpbitTransport {
         method: call.method,
         headers,
         body: hasBody ? JSON.stringify(call.params ?? {}) : null,
+        // Upbit never redirects; following one could re-send an order (307/308) to another URL.
+        redirect: 'error',
         signal: AbortSignal.timeout(this.#cfg.timeoutMs),
       });
       text = await response.text();
