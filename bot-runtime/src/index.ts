@@ -48,5 +48,6 @@ export { evaluateCriteria, SEED_CRITERIA } from './report/criteria.ts';
 export { htmlReport } from './report/html-report.ts';
 export { jsonReport } from './report/json-report.ts';
 export { RuntimeMetrics, startMetricsServer } from './report/metrics-server.ts';
+export { performanceReport } from './report/performance-report.ts';
 export { textReport } from './report/text-report.ts';
 export * from './types.ts';

@@ -125,12 +125,22 @@ export class PaperRunner {
 
   async #load(from: number, to: number): Promise<void> {
     const data: MarketData = await this.#o.source.load({ from, to });
+    const previous = this.#series;
+    const lastPushed = this.#o.markets.map((_, m) => {
+      const i = (this.#cursor[m] ?? 0) - 1;
+      return i >= 0 && previous[m] ? previous[m].openTime[i]! : Number.NEGATIVE_INFINITY;
+    });
     this.#series = this.#o.markets.map((m) => {
       const s = data.get(m)?.['5m'];
       if (!s) throw new LoopError('NO_DATA', `market source has no 5m candles for ${m}`);
       return s;
     });
-    this.#cursor = this.#o.markets.map(() => 0);
+    // A source may return more than asked (or overlap the last load): resume after the last candle pushed.
+    this.#cursor = this.#series.map((s, m) => {
+      let i = 0;
+      while (i < s.length && s.openTime[i]! <= lastPushed[m]!) i++;
+      return i;
+    });
     this.#loadedTo = to;
   }
 
