@@ -43,6 +43,17 @@ export interface OpenStoreOptions {
   pg?: Omit<PgDbOptions, 'connectionString'>;
 }
 
+/**
+ * Where the runtime keeps its trades, from the environment: DATABASE_URL (PostgreSQL) if set,
+ * else PGlite in KUBETRADE_DATA_DIR if set, else PGlite in memory (trades are lost at exit: fine
+ * for paper trading and backtests, and said so in the log by the caller).
+ */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenStoreOptions {
+  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
+  if (env.KUBETRADE_DATA_DIR) return { dataDir: env.KUBETRADE_DATA_DIR };
+  return {};
+}
+
 /** Opens the database the options name, applies the migrations, returns the store. */
 export async function openTradeStore(opts: OpenStoreOptions = {}): Promise<TradeStore> {
   const db: Db = opts.databaseUrl
