@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,23 @@ describe('ReplaySource', () => {
       },
     ]);
     expect(spacingInterval([0, 7 * 60_000])).toBeUndefined();
+  });
+
+  it('skips files of another layout in a data folder, and fails when nothing usable is left', async () => {
+    const folder = join(scratch, 'mixed');
+    await mkdir(folder);
+    await writeFile(join(folder, 'notes.json'), '{"source": "somewhere"}');
+    await expect(ReplaySource.open(folder)).rejects.toThrow(
+      /no usable candle files\n {2}notes\.json: expected a JSON array of candles/,
+    );
+    const t = Date.UTC(2025, 0, 1);
+    await writeFile(
+      join(folder, 'ETH_USDT-1h.csv'),
+      `timestamp,open,high,low,close,volume\n${t},1,2,0.5,1.5,10\n`,
+    );
+    const source = await ReplaySource.open(folder);
+    expect(source.markets).toEqual(['USDT-ETH']);
+    expect(source.skipped).toEqual([{ file: 'notes.json', reason: 'expected a JSON array of candles' }]);
   });
 
   it('fails clearly on a missing path', async () => {

@@ -56,7 +56,18 @@ export class ReplaySource implements MarketSource {
       const name = relative(path, file) || file;
       const fromName = inferFromFileName(file);
       if (wanted && fromName.market && !wanted.has(fromName.market)) continue;
-      const parsed = parseCandleFile(await readText(file), name);
+      let parsed: ReturnType<typeof parseCandleFile>;
+      try {
+        parsed = parseCandleFile(await readText(file), name);
+      } catch (error) {
+        // A folder may hold other .json/.csv files (metadata, notes): skipped and said so, not fatal.
+        if (!(error instanceof MarketDataError) || error.code !== 'UNKNOWN_LAYOUT') throw error;
+        const reason = error.message.startsWith(`${name}: `)
+          ? error.message.slice(name.length + 2)
+          : error.message;
+        skipped.push({ file: name, reason });
+        continue;
+      }
       issues.push(...parsed.issues);
       const market = fromName.market ?? parsed.candles.market;
       if (market === undefined) {
@@ -119,6 +130,10 @@ export class ReplaySource implements MarketSource {
       entry(data, p.market)[target] = aggregateColumns(p.columns, p.intervalMs, p.market, target);
     }
     for (const [market, series] of data) if (Object.keys(series).length === 0) data.delete(market);
+    if (data.size === 0) {
+      const why = skipped.map((f) => `\n  ${f.file}: ${f.reason}`).join('');
+      throw new MarketDataError('NO_DATA', `${path}: no usable candle files${why}`);
+    }
     return new ReplaySource(data, issues, skipped);
   }
 
