@@ -8,6 +8,7 @@ describe('bench entry points', () => {
     const r = await liveCycleBench({ cycles: 20, warmCycles: 5 });
     expect(r.cycles).toBe(20);
     expect(r.markets).toBe(4);
+    expect(r.candlesPerCycle).toBe(4);
     expect(r.medianMs).toBeGreaterThan(0);
     expect(r.p95Ms).toBeGreaterThanOrEqual(r.medianMs);
   });

@@ -59,6 +59,8 @@ function percentile(sorted: number[], p: number): number {
 export interface LiveCycleResult {
   cycles: number;
   markets: number;
+  /** Mean new 5m candles per measured cycle (4 = every market closed a candle: the busiest cycle). */
+  candlesPerCycle: number;
   medianMs: number;
   p95Ms: number;
   maxMs: number;
@@ -80,6 +82,7 @@ export async function liveCycleBench(
   const clock = new SimulatedClock(start);
   const source = new SyntheticMarket({ seed: 7, markets: MARKETS, start: Date.UTC(2025, 0, 1) });
   const times: number[] = [];
+  let candles = 0;
   const abort = new AbortController();
   const runner = new PaperRunner({
     spec: { ...spec, cycleSeconds: TIMEFRAME_MS['5m'] / 1000 },
@@ -97,7 +100,10 @@ export async function liveCycleBench(
     signal: abort.signal,
     maxCycles: warm + cycles,
     onCycle: (info) => {
-      if (info.cycle > warm) times.push(info.computeMs);
+      if (info.cycle > warm) {
+        times.push(info.computeMs);
+        candles += info.newCandles;
+      }
     },
   });
   await runner.run();
@@ -105,6 +111,7 @@ export async function liveCycleBench(
   return {
     cycles: times.length,
     markets: MARKETS.length,
+    candlesPerCycle: candles / Math.max(1, times.length),
     medianMs: percentile(sorted, 0.5),
     p95Ms: percentile(sorted, 0.95),
     maxMs: sorted[sorted.length - 1] ?? Number.NaN,
