@@ -211,6 +211,9 @@ export class FakeUpbit {
         handle: (_r, url) => orderJson(this.book.cancel(this.#find(url)), false),
       };
     }
+    if (key === 'GET /v1/orders/open') {
+      return { group: 'default', auth: true, handle: (_r, url) => this.#openOrders(url) };
+    }
     if (key === 'GET /v1/ticker')
       return { group: 'ticker', auth: false, handle: (_r, url) => this.#tickers(url) };
     if (key === 'GET /v1/market/all') {
@@ -248,6 +251,17 @@ export class FakeUpbit {
     const order = this.book.find({ ...(uuid ? { uuid } : {}), ...(identifier ? { identifier } : {}) });
     if (!order) throw new UpbitApiError(404, 'order_not_found', 'order not found');
     return order;
+  }
+
+  #openOrders(url: URL): unknown[] {
+    const market = url.searchParams.get('market');
+    const states = url.searchParams.getAll('states[]');
+    const wanted = new Set(states.length > 0 ? states : ['wait', 'watch']);
+    return this.book.orders
+      .filter((o) => wanted.has(o.state) && (market === null || o.market === market))
+      .reverse()
+      .slice(0, Number(url.searchParams.get('limit') ?? '100'))
+      .map((o) => orderJson(o, false));
   }
 
   #tickers(url: URL): unknown[] {

@@ -46,6 +46,28 @@ describe('UpbitClient against the local exchange', () => {
     expect(await h.client.order({ identifier: 'kt-missing' })).toBeUndefined();
   });
 
+  it('lists open orders, signing the states[] array parameters', async () => {
+    h = await startHarness({ book: { fillSteps: 2 } });
+    await h.client.placeOrder({
+      market: 'KRW-BTC',
+      side: 'bid',
+      ordType: 'price',
+      price: 10_000,
+      identifier: 'kt-open-1',
+    });
+    await h.client.placeOrder({
+      market: 'KRW-ETH',
+      side: 'bid',
+      ordType: 'price',
+      price: 10_000,
+      identifier: 'kt-open-2',
+    });
+    expect((await h.client.openOrders()).map((o) => o.identifier)).toEqual(['kt-open-2', 'kt-open-1']);
+    expect((await h.client.openOrders('KRW-BTC')).map((o) => o.identifier)).toEqual(['kt-open-1']);
+    h.fake.book.advance();
+    expect(await h.client.openOrders()).toEqual([]);
+  });
+
   it('pages back through more than 200 candles with to+count, oldest first, no gaps or repeats', async () => {
     h = await startHarness();
     const candles = await h.client.candleHistory('KRW-ETH', '5m', 450);

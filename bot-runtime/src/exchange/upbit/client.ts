@@ -9,6 +9,7 @@ import {
   parseAccounts,
   parseCandles,
   parseOrder,
+  parseOrders,
   parseTickers,
   type UpbitAccount,
   type UpbitOrder,
@@ -128,6 +129,22 @@ export class UpbitClient {
       if (error instanceof ExchangeError && error.upbitName === ORDER_NOT_FOUND) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Orders still waiting (GET /v1/orders/open, newest first, up to 100): at start-up the runtime can
+   * compare them with its non-final intents and find any order it does not know about.
+   */
+  async openOrders(market?: string): Promise<UpbitOrder[]> {
+    const body = await this.transport.call({
+      method: 'GET',
+      path: '/orders/open',
+      params: { ...(market ? { market } : {}), states: ['wait', 'watch'], limit: 100 },
+      group: 'default',
+      auth: true,
+      idempotent: true,
+    });
+    return parseOrders('GET /v1/orders/open', body);
   }
 
   async cancelOrder(ref: OrderRef): Promise<UpbitOrder> {

@@ -80,7 +80,15 @@ function parseTrade(r: Reader): UpbitTrade {
 }
 
 export function parseOrder(endpoint: string, body: unknown): UpbitOrder {
-  const r = new Reader(endpoint, '', body);
+  return orderFrom(new Reader(endpoint, '', body));
+}
+
+/** GET /v1/orders/open and friends: an array of orders, each checked like a single one. */
+export function parseOrders(endpoint: string, body: unknown): UpbitOrder[] {
+  return readArray(endpoint, body).map(orderFrom);
+}
+
+function orderFrom(r: Reader): UpbitOrder {
   return {
     uuid: r.string('uuid'),
     identifier: r.optionalString('identifier'),
