@@ -155,3 +155,46 @@ describe('Controller through the Manager', () => {
     ).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('EventRecorder', () => {
+  it('writes an events.k8s.io Event about an object once per distinct fact', async () => {
+    const manager = new Manager({
+      kubeConfig: cluster().kc,
+      log: silentLogger(),
+      bindAddress: false,
+      leaderElection: false,
+    });
+    running.push(manager);
+    const cm = await cluster().core.createNamespacedConfigMap({
+      namespace: ns(),
+      body: { metadata: { name: 'subject' } },
+    });
+    const recorder = manager.eventRecorder('kubetrade.io/test');
+    const obj = { ...cm, apiVersion: 'v1', kind: 'ConfigMap' };
+    expect(await recorder.record(obj, 'Warning', 'RolledBack', 'daily return -2.4% three days running')).toBe(
+      true,
+    );
+    expect(await recorder.record(obj, 'Warning', 'RolledBack', 'daily return -2.4% three days running')).toBe(
+      false,
+    );
+    expect(await recorder.record(obj, 'Normal', 'Recovered', 'back on the current revision')).toBe(true);
+    const events = await cluster().kubectl(['get', 'events.events.k8s.io', '-n', ns(), '-o', 'json']);
+    const items = (
+      JSON.parse(events) as {
+        items: Array<{
+          reason: string;
+          note: string;
+          regarding: { uid: string };
+          reportingController: string;
+        }>;
+      }
+    ).items;
+    expect(items.map((e) => e.reason).sort()).toEqual(['Recovered', 'RolledBack']);
+    expect(
+      items.every(
+        (e) => e.regarding.uid === cm.metadata?.uid && e.reportingController === 'kubetrade.io/test',
+      ),
+    ).toBe(true);
+    expect(manager.requests.writes({ includeResources: ['events'] })).toBe(2);
+  });
+});

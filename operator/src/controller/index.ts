@@ -12,6 +12,8 @@ export type {
 } from './controller.ts';
 export { Controller, outcomeOf } from './controller.ts';
 export { isConflict, isGone, isNotFound, KubeApiError } from './errors.ts';
+export type { EventType } from './event-recorder.ts';
+export { EventRecorder } from './event-recorder.ts';
 export type { InformerHandler, InformerTimings } from './informer.ts';
 export { Informer } from './informer.ts';
 export { KubeHttp } from './kube-http.ts';

@@ -7,6 +7,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Gauge } from 'prom-client';
 import { CountedObjectApi, countedConfiguration } from './api-clients.ts';
 import { Controller, type ControllerOptions } from './controller.ts';
+import { EventRecorder } from './event-recorder.ts';
 import { HealthServer } from './health-server.ts';
 import { Informer, type InformerTimings } from './informer.ts';
 import { KubeHttp } from './kube-http.ts';
@@ -52,6 +53,7 @@ export class Manager {
   #started = false;
   #stopping = false;
   #address: string | undefined;
+  readonly #identity: string;
 
   constructor(options: ManagerOptions) {
     this.#options = options;
@@ -61,8 +63,10 @@ export class Manager {
     this.#registerInformerMetrics();
     this.http = new KubeHttp(options.kubeConfig, this.requests);
     const le = options.leaderElection;
+    this.#identity =
+      (le ? le.identity : undefined) || `${process.env.POD_NAME || hostname()}_${randomUUID()}`;
     if (le) {
-      const identity = le.identity ?? `${process.env.POD_NAME || hostname()}_${randomUUID()}`;
+      const identity = this.#identity;
       const status = { name: le.name };
       this.metrics.leaderStatus.set(status, 0);
       this.elector = new LeaderElector(this.http, {
@@ -133,6 +137,11 @@ export class Manager {
   /** KubernetesObjectApi (server-side apply of any kind) with counted requests. */
   objectApi(): CountedObjectApi {
     return new CountedObjectApi(countedConfiguration(this.kubeConfig, this.requests), this.kubeConfig);
+  }
+
+  /** Kubernetes Events written as `controller` from this replica (de-duplicated, never throws). */
+  eventRecorder(controller: string): EventRecorder {
+    return new EventRecorder(this.http, { controller, instance: this.#identity, log: this.log });
   }
 
   /** Ready when every informer has listed once (what /readyz reports). */
