@@ -9,22 +9,17 @@ import type { StrategyConfig } from '../engines/config.ts';
 import { FEATURE_NAMES, isComplete } from '../engines/features.ts';
 import type { MarketSnapshot } from '../engines/readings.ts';
 import { PaperBroker } from '../execution/paper-broker.ts';
-import type { CandleSeries } from '../market/series.ts';
+import { type CandleSeries, lowerBound } from '../market/series.ts';
 import type { MarketData } from '../market/source.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import type { ArmSpec, RoundTrip, TradeMark } from '../portfolio/arm.ts';
 import { type ArmMetrics, armMetrics } from '../portfolio/metrics.ts';
+import { type BatchModels, inferBlock } from './batch-models.ts';
 import { SimulatedClock } from './clock.ts';
 import { LoopError } from './errors.ts';
 import { MarketFeed } from './market-feed.ts';
 import { type CoreOptions, type LoopEvent, newStepInput, TradingCore } from './trading-core.ts';
 import { warmupMs } from './warmup.ts';
-
-/** What the backtest needs of the ML model and RL policy: batched inference (see engines/). */
-export interface BatchModels {
-  ml?: { predictBatch(rows: Float32Array): Promise<Float32Array> };
-  rl?: { act(rows: Float32Array): Promise<Float32Array> };
-}
 
 export interface BacktestOptions {
   spec: ResolvedSpec;
@@ -82,6 +77,8 @@ export interface BacktestResult {
 
 const STEP_MS = TIMEFRAME_MS['5m'];
 
+export type { BatchModels } from './batch-models.ts';
+
 export function strategyConfig(spec: ResolvedSpec): StrategyConfig {
   return { engine: spec.engine, ml: spec.ml, rl: spec.rl, risk: spec.risk };
 }
@@ -119,7 +116,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   }
   const feedStart = from - warmup;
   const feeds = markets.map((m) => new MarketFeed(m, spec.engine, data.get(m)));
-  const cursor = series.map((s) => lowerBoundTime(s, feedStart));
+  const cursor = series.map((s) => lowerBound(s.openTime, s.length, feedStart));
   const steps = countSteps(series, cursor, to);
   const arms: ArmSpec[] = spec.capital.split.map((a) => ({ ...a }));
   const broker = new PaperBroker({
@@ -278,48 +275,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   };
 }
 
-async function inferBlock(
-  models: BatchModels,
-  rows: Float32Array,
-  rowOk: Uint8Array,
-  slots: number,
-  F: number,
-  ml: Float64Array,
-  rl: Float32Array,
-): Promise<void> {
-  let count = 0;
-  for (let s = 0; s < slots; s++) if (rowOk[s] === 1) count++;
-  if (count === 0) return;
-  const batch = new Float32Array(count * F);
-  let r = 0;
-  for (let s = 0; s < slots; s++) if (rowOk[s] === 1) batch.set(rows.subarray(s * F, s * F + F), r++ * F);
-  const p = models.ml ? await models.ml.predictBatch(batch) : undefined;
-  const a = models.rl ? await models.rl.act(batch) : undefined;
-  r = 0;
-  for (let s = 0; s < slots; s++) {
-    if (rowOk[s] !== 1) continue;
-    if (p) ml[s] = p[r]!;
-    if (a) for (let q = 0; q < 3; q++) rl[s * 3 + q] = a[r * 3 + q]!;
-    r++;
-  }
-}
-
-function lowerBoundTime(s: CandleSeries, time: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s.openTime[mid]! < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Decision steps ahead (for progress and array sizing): the longest market's candle count up to `to`. */
 function countSteps(series: CandleSeries[], cursor: number[], to: number): number {
   let max = 0;
   series.forEach((s, m) => {
-    const end = lowerBoundTime(s, to - STEP_MS + 1);
+    const end = lowerBound(s.openTime, s.length, to - STEP_MS + 1);
     max = Math.max(max, end - cursor[m]!);
   });
   return max;
