@@ -35,6 +35,7 @@ export class StatusMetrics {
   readonly ruleDays: Gauge;
   readonly badDays: Gauge;
   readonly dailyLossLimit: Gauge;
+  readonly cycleInterval: Gauge;
   readonly confidence: Gauge<'layer' | 'market'>;
   readonly completeness: Gauge<'market' | 'timeframe'>;
   readonly exchangeRequests: Counter<'endpoint' | 'code'>;
@@ -44,31 +45,35 @@ export class StatusMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
-    this.dailyReturn = gauge(
-      'kubetrade_daily_return_ratio',
-      'Return of the current KST day so far (-0.02 = -2%)',
-    );
-    this.maxDrawdown = gauge(
-      'kubetrade_max_drawdown_ratio',
-      'Deepest fall of total equity from its peak (<= 0)',
-    );
-    this.ruleDailyReturn = gauge(
-      'kubetrade_rollback_rule_daily_return_ratio',
-      'spec.risk.rollback.dailyReturnPct / 100: a KST day at or below it is a bad day',
-    );
-    this.ruleDays = gauge(
-      'kubetrade_rollback_rule_consecutive_days',
-      'spec.risk.rollback.consecutiveDays: bad days in a row that roll the revision back',
-    );
-    this.badDays = gauge(
-      'kubetrade_rollback_bad_days',
-      'Complete KST days in a row (up to yesterday) at or below the rollback threshold',
-    );
-    this.dailyLossLimit = gauge(
-      'kubetrade_daily_loss_limit_ratio',
-      '-spec.risk.dailyLossLimitPct / 100: the day return that stops new entries',
-    );
+    const gauge = (def: { name: string; help: string }) => new Gauge({ ...def, registers });
+    this.dailyReturn = gauge({
+      name: 'kubetrade_daily_return_ratio',
+      help: 'Return of the current KST day so far (-0.02 = -2%)',
+    });
+    this.maxDrawdown = gauge({
+      name: 'kubetrade_max_drawdown_ratio',
+      help: 'Deepest fall of total equity from its peak (<= 0)',
+    });
+    this.ruleDailyReturn = gauge({
+      name: 'kubetrade_rollback_rule_daily_return_ratio',
+      help: 'spec.risk.rollback.dailyReturnPct / 100: a KST day at or below it is a bad day',
+    });
+    this.ruleDays = gauge({
+      name: 'kubetrade_rollback_rule_consecutive_days',
+      help: 'spec.risk.rollback.consecutiveDays: bad days in a row that roll the revision back',
+    });
+    this.badDays = gauge({
+      name: 'kubetrade_rollback_bad_days',
+      help: 'Complete KST days in a row (up to yesterday) at or below the rollback threshold',
+    });
+    this.dailyLossLimit = gauge({
+      name: 'kubetrade_daily_loss_limit_ratio',
+      help: '-spec.risk.dailyLossLimitPct / 100: the day return that stops new entries',
+    });
+    this.cycleInterval = gauge({
+      name: 'kubetrade_cycle_interval_seconds',
+      help: 'spec.cycleSeconds: how often the loop should complete a cycle (the not-cycling alert scales with it)',
+    });
     this.confidence = new Gauge({
       name: 'kubetrade_signal_confidence',
       help: "Latest signal confidence per layer and market (0..1); HOLD reports the layer's confidence too",
@@ -112,6 +117,7 @@ export class StatusMetrics {
     this.ruleDailyReturn.set(spec.risk.rollback.dailyReturnPct / 100);
     this.ruleDays.set(spec.risk.rollback.consecutiveDays);
     this.dailyLossLimit.set(-spec.risk.dailyLossLimitPct / 100);
+    this.cycleInterval.set(spec.cycleSeconds);
   }
 
   /** Once per cycle, with the same report the status gets. */

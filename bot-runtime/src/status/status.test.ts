@@ -125,6 +125,8 @@ describe('StatusMetrics', () => {
     const text = await registry.metrics();
     expect(text).toContain('kubetrade_rollback_rule_daily_return_ratio -0.02');
     expect(text).toContain('kubetrade_rollback_rule_consecutive_days 3');
+    expect(text).toContain('kubetrade_cycle_interval_seconds 60');
+    expect(text).toContain('kubetrade_daily_loss_limit_ratio -0.03');
     expect(text).toContain('kubetrade_rollback_bad_days 2');
     expect(text).toContain('kubetrade_daily_return_ratio -0.01');
     expect(text).toContain('kubetrade_signal_confidence{layer="technical",market="KRW-BTC"} 0.85');
