@@ -46,7 +46,14 @@ describe('reconcileOpenOrders', () => {
     expect(truth).toHaveLength(1);
 
     const first = await reconcileOpenOrders(store, ex.lookup, { bot, abandonAfterMs: 60_000 });
-    expect(first).toMatchObject({ checked: 1, fillsWritten: 1, abandoned: [], errors: [], mismatches: [] });
+    expect(first).toMatchObject({
+      checked: 1,
+      fillsWritten: 1,
+      abandoned: [],
+      resent: [],
+      errors: [],
+      mismatches: [],
+    });
     expect(first.changed).toEqual([{ clientOrderId: intent.clientOrderId, from: 'intent', to: 'filled' }]);
     const logs = await store.fills.tradeLogs({ bot });
     expect(logs).toHaveLength(1);
@@ -207,5 +214,23 @@ describe('reconcileOpenOrders with the exchange listing its trades', () => {
     expect([stored.filledVolume, stored.exchangeOrderId]).toEqual([3, 'upbit-order-uuid']);
     // The broker's fill stream delivering the same trades again after the restart writes nothing.
     expect((await store.fills.recordFill(t2)).written).toBe(false);
+  });
+});
+
+describe('reconcileOpenOrders with resend', () => {
+  it('crash after the intent, before sending: the intent is sent once at restart, never twice', async () => {
+    const bot = uniqueName('bot');
+    const ex = exchange();
+    const intent = intentFor(bot, uniqueName('kt'));
+    const { order } = await store.orders.createIntent(intent, 1);
+    const resend = async (i: typeof intent) => structuredClone(await ex.broker.submit(i));
+    const opts = { bot, abandonAfterMs: 60_000, resend, now: () => order.createdAt + 61_000 };
+    const r = await reconcileOpenOrders(store, ex.lookup, opts);
+    expect(r).toMatchObject({ resent: [intent.clientOrderId], abandoned: [] });
+    expect(r.changed).toEqual([{ clientOrderId: intent.clientOrderId, from: 'intent', to: 'submitted' }]);
+    // A second restart finds it on the exchange and does not send it again.
+    const again = await reconcileOpenOrders(store, ex.lookup, opts);
+    expect(again.resent).toEqual([]);
+    expect(ex.broker.order(intent.clientOrderId)?.state).toBe('submitted');
   });
 });

@@ -38,6 +38,13 @@ export interface ReconcileOptions {
    * by then, so it is not re-sent.
    */
   abandonAfterMs: number;
+  /**
+   * Policy for an intent the exchange never saw, once older than abandonAfterMs: without `resend`
+   * it is abandoned (cancelled, NOT_ON_EXCHANGE: the decision is stale); with it, it is sent now,
+   * exactly once (the exchange refuses a second order with the same identifier) and the answer
+   * applied: "a crash after the intent neither loses nor duplicates the order" (issue 6).
+   */
+  resend?: (intent: OrderIntent) => Promise<ExchangeOrder>;
   now?: () => number;
 }
 
@@ -46,6 +53,8 @@ export interface ReconcileReport {
   changed: { clientOrderId: string; from: OrderState; to: OrderState }[];
   fillsWritten: number;
   abandoned: string[];
+  /** Intents the exchange never saw, sent now (with `resend`). */
+  resent: string[];
   /** Intents too young to abandon, left for the next reconciliation. */
   pending: string[];
   /** Store and exchange disagree in a way code must not guess about; a person should look. */
@@ -65,6 +74,7 @@ export async function reconcileOpenOrders(
     changed: [],
     fillsWritten: 0,
     abandoned: [],
+    resent: [],
     pending: [],
     mismatches: [],
     errors: [],
@@ -79,21 +89,40 @@ export async function reconcileOpenOrders(
       report.errors.push({ clientOrderId: id, message: (err as Error).message });
       continue;
     }
+    if (!found && order.state === 'intent' && opts.resend && now() - order.createdAt >= opts.abandonAfterMs) {
+      try {
+        found = await opts.resend(order.intent);
+        report.resent.push(id);
+      } catch (err) {
+        report.errors.push({ clientOrderId: id, message: (err as Error).message });
+        continue;
+      }
+    }
     if (found) {
-      for (const trade of found.trades ?? []) {
-        if ((await store.fills.recordFill(trade, trade.tradeId)).written) report.fillsWritten++;
-      }
-      const applied = await store.fills.applyExchangeOrder(found, found.exchangeOrderId);
-      report.fillsWritten += applied.fillsWritten;
-      if (applied.mismatch) report.mismatches.push(applied.mismatch);
-      if (applied.order.state !== order.state) {
-        report.changed.push({ clientOrderId: id, from: order.state, to: applied.order.state });
-      }
+      await applyFound(store, order, found, report);
       continue;
     }
     await settleUnknown(store, order, now(), opts.abandonAfterMs, report);
   }
   return report;
+}
+
+async function applyFound(
+  store: Pick<TradeStore, 'orders' | 'fills'>,
+  order: StoredOrder,
+  found: ExchangeOrder,
+  report: ReconcileReport,
+): Promise<void> {
+  const id = order.intent.clientOrderId;
+  for (const trade of found.trades ?? []) {
+    if ((await store.fills.recordFill(trade, trade.tradeId)).written) report.fillsWritten++;
+  }
+  const applied = await store.fills.applyExchangeOrder(found, found.exchangeOrderId);
+  report.fillsWritten += applied.fillsWritten;
+  if (applied.mismatch) report.mismatches.push(applied.mismatch);
+  if (applied.order.state !== order.state) {
+    report.changed.push({ clientOrderId: id, from: order.state, to: applied.order.state });
+  }
 }
 
 async function settleUnknown(
