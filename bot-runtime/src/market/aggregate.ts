@@ -94,7 +94,8 @@ export class CandleAggregator {
 
 /**
  * Batch form: every closed target candle of `series`. The trailing bucket is kept only when its
- * last base candle is present (otherwise it may still be forming).
+ * last base candle is present (otherwise it may still be forming), the leading one only when its
+ * first base candle is.
  */
 export function aggregateSeries(series: CandleSeries, timeframe: Timeframe): CandleSeries {
   return aggregateColumns(series, TIMEFRAME_MS[series.timeframe], series.market, timeframe);
@@ -132,7 +133,10 @@ export function aggregateColumns(
       j++;
     }
     const lastClosesBucket = openTime[j - 1]! + baseMs === end;
-    if (j < n || lastClosesBucket) {
+    // The first bucket is kept only if the data starts at its beginning: a bucket cut off by the
+    // start of the data would carry a wrong open, high, low and volume.
+    const cutOffAtStart = i === 0 && start < openTime[0]!;
+    if ((j < n || lastClosesBucket) && !cutOffAtStart) {
       out.push({
         openTime: start,
         open: o,

@@ -164,6 +164,24 @@ describe('TimeframeBook: what it exposes', () => {
     expect(hours).toHaveLength(24);
   });
 
+  it('never shows a higher candle whose bucket began before the first 5m candle', async () => {
+    const fiveMinutes = await fiveMinuteSeries(2);
+    const start = fiveMinutes.openTime[0]!;
+    const midDay = sliceSeries(fiveMinutes, { from: start + 10 * TIMEFRAME_MS['1h'] + 20 * 60_000 });
+    const book = new TimeframeBook(MARKET);
+    const firstOf: Record<string, number> = {};
+    for (let i = 0; i < midDay.length; i++) {
+      for (const c of book.push(candleAt(midDay, i))) firstOf[c.timeframe] ??= c.openTime;
+    }
+    expect(firstOf).toEqual({
+      '15m': start + 10 * TIMEFRAME_MS['1h'] + 30 * 60_000,
+      '1h': start + 11 * TIMEFRAME_MS['1h'],
+      '1d': start + DAY,
+    });
+    const batch = aggregateSeries(midDay, '1h');
+    expect(batch.openTime[0]).toBe(start + 11 * TIMEFRAME_MS['1h']);
+  });
+
   it('refuses a 5m candle that is not newer than the last one', async () => {
     const fiveMinutes = await fiveMinuteSeries(1);
     const book = new TimeframeBook(MARKET);

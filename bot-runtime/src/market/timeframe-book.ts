@@ -35,6 +35,8 @@ export class TimeframeBook {
   };
   #time = -Infinity;
   #last5m = -Infinity;
+  /** Open time of the first 5m candle: aggregated buckets that began before it are incomplete. */
+  #firstOpen = -Infinity;
 
   constructor(market: string, options: TimeframeBookOptions = {}) {
     this.market = market;
@@ -79,6 +81,7 @@ export class TimeframeBook {
         `${this.market}: 5m candle at ${new Date(candle.openTime).toISOString()} is not newer than the last one`,
       );
     }
+    if (this.#last5m === -Infinity) this.#firstOpen = candle.openTime;
     this.#last5m = candle.openTime;
     this.#time = candle.openTime + TIMEFRAME_MS['5m'];
     this.#windows['5m'].push(candle);
@@ -114,13 +117,15 @@ export class TimeframeBook {
   #closedCandles(tf: HigherTimeframe, aggregated: Candle[]): Candle[] {
     const fromSource = this.#releaseSource(tf);
     const last = this.#lastEmitted[tf];
+    // A bucket that began before the first 5m candle misses its start: never shown as a candle.
+    const floor = Math.max(last, this.#firstOpen - 1);
     // Fast path (the backtest's per-candle cost): nothing from the source, aggregates in order.
     if (fromSource.length === 0) {
-      if (aggregated.length === 0 || aggregated[0]!.openTime > last) return aggregated;
-      return aggregated.filter((c) => c.openTime > last);
+      if (aggregated.length === 0 || aggregated[0]!.openTime > floor) return aggregated;
+      return aggregated.filter((c) => c.openTime > floor);
     }
     const merged = new Map<number, Candle>();
-    for (const c of aggregated) merged.set(c.openTime, c);
+    for (const c of aggregated) if (c.openTime > floor) merged.set(c.openTime, c);
     for (const c of fromSource) merged.set(c.openTime, c);
     return [...merged.values()].filter((c) => c.openTime > last).sort((a, b) => a.openTime - b.openTime);
   }
