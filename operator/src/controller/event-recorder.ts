@@ -3,6 +3,7 @@
 // rollback DESIGN.md asks the operator to announce. events.k8s.io/v1, one write per distinct
 // (object, type, reason, note) within the de-duplication window, so a reconcile that re-runs on
 // every resync never turns one fact into a stream of writes.
+import { randomBytes } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeHttp } from './kube-http.ts';
 import { microTime } from './leader-election.ts';
@@ -61,7 +62,7 @@ export class EventRecorder {
           // client-go's naming: unique per object and time; generateName would end the prefix in '.'.
           metadata: {
             namespace,
-            name: `${name}.${(now * 1e6 + Math.floor(Math.random() * 1e6)).toString(16)}`,
+            name: `${name.slice(0, 230)}.${now.toString(16)}${randomBytes(3).toString('hex')}`,
           },
           regarding: {
             apiVersion: obj.apiVersion,
