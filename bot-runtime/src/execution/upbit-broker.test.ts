@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isExchangeError } from '../exchange/errors.ts';
 import { failure, type Harness, startHarness, TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
+import type { OrderLookup } from '../safety/reconcile.ts';
 import type { OrderIntent } from '../types.ts';
 import { liveUpbitBroker, stateOf, UpbitBroker } from './upbit-broker.ts';
 
@@ -161,6 +162,31 @@ describe('UpbitBroker', () => {
     expect(order.state).toBe('filled');
     expect(posts(h)).toHaveLength(1);
     expect(restarted.takeFills()).toHaveLength(1);
+  });
+
+  it('lookup serves reconciliation after a restart: the exchange order with every trade under its trade id', async () => {
+    h = await startHarness({ book: { fillSteps: 2 } });
+    const i = intent({ quoteAmount: 20_000 });
+    const before = new UpbitBroker(h.client, { minOrderKRW: 5000 });
+    await before.submit(i);
+    const streamed = before.takeFills();
+    expect(streamed).toHaveLength(1);
+    h.fake.book.advance();
+    const restarted = new UpbitBroker(h.client, { minOrderKRW: 5000 });
+    const lookup: OrderLookup = restarted; // the contract safety/reconcile.ts needs
+    const found = await lookup.lookup(i.clientOrderId, i);
+    const onExchange = h.fake.book.find({ identifier: i.clientOrderId })!;
+    expect(found).toMatchObject({ state: 'filled', exchangeOrderId: onExchange.uuid, filledQuote: 20_000 });
+    expect(found!.trades!.map((t) => t.tradeId)).toEqual(onExchange.trades.map((t) => t.uuid));
+    expect(streamed[0]).toMatchObject({ tradeId: onExchange.trades[0]!.uuid }); // same key on both paths
+    expect(await restarted.lookup('kt-never-sent', intent())).toBeUndefined();
+    await expect(
+      restarted.lookup(before.order(i.clientOrderId)!.intent.clientOrderId),
+    ).resolves.toBeDefined();
+    await expect(new UpbitBroker(h.client, { minOrderKRW: 5000 }).lookup(i.clientOrderId)).rejects.toThrow(
+      /pass its intent/,
+    );
+    expect(posts(h)).toHaveLength(1);
   });
 
   it('an identifier the exchange already has (a racing earlier POST) is adopted, not doubled', async () => {

@@ -11,18 +11,31 @@ import { isKrwMarket, minOrderQuote, roundCash } from '../portfolio/market-rules
 import type { Fill, OrderIntent } from '../types.ts';
 import { type Broker, type Order, type OrderState, type RejectionCode, TERMINAL_STATES } from './broker.ts';
 
+/** A fill with the exchange's own trade id (Upbit trades[].uuid): the store's exactly-once key. */
+export type ExchangeFill = Fill & { tradeId: string };
+
+/**
+ * An Order as the exchange reports it, with every trade so far and the exchange's order id. Fits
+ * safety/reconcile.ts's ExchangeOrder, so `lookup` serves reconcileOpenOrders directly.
+ */
+export type LiveOrder = Order & { trades: ExchangeFill[]; exchangeOrderId: string | undefined };
+
 /**
  * What a broker that talks to a real exchange adds to `Broker`: asking the exchange (the truth)
  * instead of its memory. Proposed for broker.ts (engineer C) so the loop can reconcile any live broker.
  */
 export interface LiveBroker extends Broker {
-  /** The exchange's view of the order with this client id, or undefined if it was never placed. */
-  lookup(clientOrderId: string): Promise<Order | undefined>;
+  submit(intent: OrderIntent): Promise<LiveOrder>;
+  /**
+   * The exchange's view of the order with this client id, or undefined when the exchange has never
+   * seen it. `intent` lets a restarted broker (empty memory) build the Order from the answer.
+   */
+  lookup(clientOrderId: string, intent?: OrderIntent): Promise<LiveOrder | undefined>;
   /**
    * Settles an intent whose placement may have happened (restart after a crash, a timeout): adopts
    * the exchange's order if it exists, places it exactly once if it does not.
    */
-  reconcile(intent: OrderIntent): Promise<Order>;
+  reconcile(intent: OrderIntent): Promise<LiveOrder>;
   /** Polls every open order; new trades become fills, newly terminal orders become finished. */
   sync(): Promise<void>;
 }
@@ -43,7 +56,7 @@ const REJECTIONS: Record<string, RejectionCode> = {
 };
 
 interface Tracked {
-  order: Order;
+  order: LiveOrder;
   uuid: string | undefined;
   /** A POST may have reached the exchange without us knowing the outcome. */
   uncertain: boolean;
@@ -63,7 +76,7 @@ export class UpbitBroker implements LiveBroker {
   readonly #cfg: UpbitBrokerConfig;
   readonly #now: () => number;
   readonly #tracked = new Map<string, Tracked>();
-  readonly #inflight = new Map<string, Promise<Order>>();
+  readonly #inflight = new Map<string, Promise<LiveOrder>>();
   #fills: Fill[] = [];
   #finished: Order[] = [];
 
@@ -78,7 +91,7 @@ export class UpbitBroker implements LiveBroker {
    * makes the first step a lookup instead of a POST. Rejections come back as `rejected` orders;
    * infrastructure failures (blocked, auth, unreachable) throw, leaving the intent to reconcile.
    */
-  submit(intent: OrderIntent, opts: { possiblySent?: boolean } = {}): Promise<Order> {
+  submit(intent: OrderIntent, opts: { possiblySent?: boolean } = {}): Promise<LiveOrder> {
     // One placement in flight per identifier: a second caller waits for the first one's answer
     // instead of racing it to the exchange.
     const id = intent.clientOrderId;
@@ -89,7 +102,7 @@ export class UpbitBroker implements LiveBroker {
     return run;
   }
 
-  async #submit(intent: OrderIntent, opts: { possiblySent?: boolean }): Promise<Order> {
+  async #submit(intent: OrderIntent, opts: { possiblySent?: boolean }): Promise<LiveOrder> {
     const known = this.#tracked.get(intent.clientOrderId);
     if (known && !known.uncertain && known.order.state !== 'intent') return known.order;
     const tracked = known ?? this.#track(intent);
@@ -99,7 +112,7 @@ export class UpbitBroker implements LiveBroker {
     return this.#place(tracked);
   }
 
-  async reconcile(intent: OrderIntent): Promise<Order> {
+  async reconcile(intent: OrderIntent): Promise<LiveOrder> {
     const tracked = this.#tracked.get(intent.clientOrderId) ?? this.#track(intent);
     const found = await this.#client.order({ identifier: intent.clientOrderId });
     if (found) return this.#apply(tracked, found);
@@ -109,11 +122,14 @@ export class UpbitBroker implements LiveBroker {
     return this.#place(tracked);
   }
 
-  async lookup(clientOrderId: string): Promise<Order | undefined> {
+  async lookup(clientOrderId: string, intent?: OrderIntent): Promise<LiveOrder | undefined> {
     const found = await this.#client.order({ identifier: clientOrderId });
-    const tracked = this.#tracked.get(clientOrderId);
-    if (!found) return tracked?.order.state === 'intent' ? undefined : tracked?.order;
-    return tracked ? this.#apply(tracked, found) : undefined;
+    if (!found) return undefined;
+    const tracked = this.#tracked.get(clientOrderId) ?? (intent ? this.#track(intent) : undefined);
+    if (!tracked) {
+      throw new RangeError(`lookup(${clientOrderId}): the broker does not know this order; pass its intent`);
+    }
+    return this.#apply(tracked, found);
   }
 
   async sync(): Promise<void> {
@@ -164,7 +180,16 @@ export class UpbitBroker implements LiveBroker {
 
   #track(intent: OrderIntent): Tracked {
     const tracked: Tracked = {
-      order: { intent, state: 'intent', filledVolume: 0, filledQuote: 0, fees: 0, updatedAt: this.#now() },
+      order: {
+        intent,
+        state: 'intent',
+        filledVolume: 0,
+        filledQuote: 0,
+        fees: 0,
+        updatedAt: this.#now(),
+        trades: [],
+        exchangeOrderId: undefined,
+      },
       uuid: undefined,
       uncertain: false,
       tradeIds: new Set(),
@@ -202,7 +227,7 @@ export class UpbitBroker implements LiveBroker {
     return undefined;
   }
 
-  async #place(tracked: Tracked): Promise<Order> {
+  async #place(tracked: Tracked): Promise<LiveOrder> {
     const { intent } = tracked.order;
     let placed: UpbitOrder;
     try {
@@ -242,7 +267,7 @@ export class UpbitBroker implements LiveBroker {
     return tracked.order;
   }
 
-  #apply(tracked: Tracked, upbit: UpbitOrder): Order {
+  #apply(tracked: Tracked, upbit: UpbitOrder): LiveOrder {
     assertSameOrder(tracked, upbit);
     tracked.uuid = upbit.uuid;
     tracked.uncertain = false;
@@ -256,7 +281,7 @@ export class UpbitBroker implements LiveBroker {
       const fee = i === fresh.length - 1 ? feeLeft : freshFunds > 0 ? (feeDelta * t.funds) / freshFunds : 0;
       feeLeft -= fee;
       order.filledQuote += t.funds;
-      this.#fills.push({
+      const fill: ExchangeFill = {
         clientOrderId: order.intent.clientOrderId,
         market: order.intent.market,
         side: order.intent.side,
@@ -264,8 +289,12 @@ export class UpbitBroker implements LiveBroker {
         volume: t.volume,
         fee,
         time: t.createdAt,
-      });
+        tradeId: t.uuid,
+      };
+      order.trades.push(fill);
+      this.#fills.push(fill);
     });
+    order.exchangeOrderId = upbit.uuid;
     if (fresh.length > 0) tracked.feesReported = upbit.paidFee;
     order.filledVolume = Math.max(order.filledVolume, upbit.executedVolume);
     order.fees = tracked.feesReported;
@@ -278,7 +307,7 @@ export class UpbitBroker implements LiveBroker {
     return order;
   }
 
-  #reject(tracked: Tracked, code: RejectionCode, message: string): Order {
+  #reject(tracked: Tracked, code: RejectionCode, message: string): LiveOrder {
     tracked.order.state = 'rejected';
     tracked.order.rejection = { code, message };
     tracked.order.updatedAt = this.#now();
