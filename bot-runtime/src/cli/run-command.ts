@@ -111,6 +111,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const onInt = (): void => stop('SIGINT');
   process.once('SIGTERM', onTerm);
   process.once('SIGINT', onInt);
+  if (spec.paused) log('paused', { reason: 'spec.paused is true: following the market, sending no orders' });
   log('started', {
     source: choice.description,
     markets: choice.markets,
@@ -149,6 +150,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     bot: name,
     revision: 'local',
     signal: abort.signal,
+    trade: !spec.paused,
     ...(maxCycles !== undefined ? { maxCycles } : {}),
     onEvent: (e) => logEvent(e, log, metrics),
     onCycle: (info, core) => {

@@ -84,4 +84,35 @@ describe('PaperRunner (kubetrade run)', () => {
     await runner.run();
     expect(cycles).toEqual([1, 2, 3]);
   });
+
+  it('follows the market without orders when paused (spec.paused)', async () => {
+    const spec = applyDefaults({
+      markets: MARKETS,
+      engine: { technical: { rsi: { period: 14, oversold: 45, overbought: 55 }, volumeSurge: 1.2 } },
+      capital: { totalKRW: 1_000_000, split: [{ name: 'tech', weight: 100, layers: ['technical'] }] },
+    } as never);
+    const run = async (trade: boolean) => {
+      const events: string[] = [];
+      const runner = new PaperRunner({
+        spec: { ...spec, cycleSeconds: 300 },
+        source: source(),
+        markets: MARKETS,
+        clock: new SimulatedClock(DATA_START + 10 * 86_400_000),
+        broker: new PaperBroker({ feePct: 0.05, slippagePct: 0.05, minOrderKRW: 5_000 }),
+        bot: 'b',
+        revision: 'r1',
+        signal: new AbortController().signal,
+        trade,
+        maxCycles: 288,
+        onEvent: (e) => events.push(e.kind),
+      });
+      await runner.run();
+      return { events, lastClose: [...runner.core.lastClose] };
+    };
+    const live = await run(true);
+    const paused = await run(false);
+    expect(live.events).toContain('order');
+    expect(paused.events).toEqual([]);
+    expect(paused.lastClose).toEqual(live.lastClose);
+  });
 });

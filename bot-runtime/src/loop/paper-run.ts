@@ -37,6 +37,8 @@ export interface PaperRunOptions {
   bot: string;
   revision: string;
   signal: AbortSignal;
+  /** False: follow the market (state, equity, metrics) but send no orders — spec.paused. Default true. */
+  trade?: boolean;
   /** Stop after this many cycles (demos, tests). */
   maxCycles?: number;
   onEvent?: (e: LoopEvent) => void;
@@ -92,7 +94,7 @@ export class PaperRunner {
       // Loading candles is I/O (or synthetic generation), not the cycle's compute: timed apart.
       if (t + STEP_MS > this.#loadedTo) await this.#load(this.#lastOpen() + STEP_MS, t + DAY_MS);
       const started = performance.now();
-      const newCandles = await this.#release(t, true);
+      const newCandles = await this.#release(t, this.#o.trade ?? true);
       cycle++;
       this.#o.onCycle?.(
         {
