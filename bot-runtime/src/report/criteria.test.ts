@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArmMetrics } from '../portfolio/metrics.ts';
-import { evaluateCriteria, formatValue } from './criteria.ts';
+import { criterionDigits, evaluateCriteria, formatValue } from './criteria.ts';
 
 const base: ArmMetrics = {
   trades: 150,
@@ -56,5 +56,8 @@ describe('SPEC success criteria, evaluated at every boundary', () => {
     expect(formatValue(1.5, 'x')).toBe('1.50');
     expect(formatValue(150, '')).toBe('150');
     expect(formatValue(Number.NaN, '%')).toBe('n/a');
+    // Rates keep a decimal even when whole; breach counts print whole.
+    expect(formatValue(2, '', false, criterionDigits('weekTrades', ''))).toBe('2.0');
+    expect(formatValue(0, '', false, criterionDigits('dailyLossBreaches', ''))).toBe('0');
   });
 });

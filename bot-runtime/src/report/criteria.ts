@@ -133,10 +133,24 @@ export function evaluateCriteria(
   });
 }
 
-export function formatValue(value: number, unit: Criterion['unit'], signed = false): string {
+/** Counts print whole, ratios 2 decimals, percentages and rates (trades/week) 1 decimal. */
+export function formatValue(
+  value: number,
+  unit: Criterion['unit'],
+  signed = false,
+  digits = defaultDigits(value, unit),
+): string {
   if (!Number.isFinite(value)) return 'n/a';
-  const digits = unit === '' && Number.isInteger(value) ? 0 : unit === 'x' ? 2 : 1;
   const text = value.toFixed(digits);
   const sign = signed && value > 0 ? '+' : '';
   return `${sign}${text}${unit === '%' ? '%' : ''}`;
+}
+
+function defaultDigits(value: number, unit: Criterion['unit']): number {
+  return unit === 'x' ? 2 : unit === '' && Number.isInteger(value) ? 0 : 1;
+}
+
+/** Digits for a criterion's value: rates keep one decimal even when whole (2.0 trades/wk). */
+export function criterionDigits(id: string, unit: Criterion['unit']): number | undefined {
+  return id === 'dailyLossBreaches' ? 0 : unit === '' ? 1 : undefined;
 }

@@ -3,7 +3,7 @@
 // script checks that the charts rendered and writes the result into #render-check (the headless
 // Chromium test reads it with --dump-dom).
 import type { BacktestResult } from '../loop/backtest.ts';
-import { evaluateCriteria, formatValue } from './criteria.ts';
+import { criterionDigits, evaluateCriteria, formatValue } from './criteria.ts';
 import { type ChartMarker, type ChartSeries, escapeXml, lineChart } from './svg-chart.ts';
 import { abComparison } from './text-report.ts';
 
@@ -69,7 +69,7 @@ export function htmlReport(result: BacktestResult): string {
       const cells = evaluateCriteria(a.metrics)
         .map(
           (c) =>
-            `<td class="${c.pass ? 'pass' : 'fail'}">${escapeXml(formatValue(c.value, c.unit, c.id.endsWith('Return')))} ${c.pass ? '✓' : '✗'}</td>`,
+            `<td class="${c.pass ? 'pass' : 'fail'}">${escapeXml(formatValue(c.value, c.unit, c.id.endsWith('Return'), criterionDigits(c.id, c.unit)))} ${c.pass ? '✓' : '✗'}</td>`,
         )
         .join('');
       return `<tr><th>${escapeXml(a.name)}</th>${cells}</tr>`;

@@ -1,7 +1,7 @@
 // The terminal report of `kubetrade backtest`: one row per arm with the SPEC's success criteria as
 // columns (value + pass/fail mark; reported, never promised), then the A/B comparison of the arms.
 import type { BacktestResult } from '../loop/backtest.ts';
-import { evaluateCriteria, formatValue } from './criteria.ts';
+import { criterionDigits, evaluateCriteria, formatValue } from './criteria.ts';
 
 const PASS = '✓';
 const FAIL = '✗';
@@ -27,7 +27,8 @@ export function criteriaTable(result: BacktestResult): string {
   const rows = result.arms.map((a) => [
     a.name,
     ...evaluateCriteria(a.metrics).map(
-      (c) => `${formatValue(c.value, c.unit, c.id.endsWith('Return'))} ${c.pass ? PASS : FAIL}`,
+      (c) =>
+        `${formatValue(c.value, c.unit, c.id.endsWith('Return'), criterionDigits(c.id, c.unit))} ${c.pass ? PASS : FAIL}`,
     ),
   ]);
   return table(header, rows);
