@@ -153,13 +153,14 @@ export function dailyLossLimitHit(input: DailyLossLimitInput): DailyLossLimitSta
   if (returnPct === undefined)
     return { hit: false, day, returnPct, message: `no return reported for KST day ${day} yet` };
   const hit = returnPct <= limit;
-  const ret = `${returnPct.toFixed(2)}%`;
+  // The message carries no return figure: it changes once a day, not on every runtime report, so
+  // the condition costs no status write per cycle (DESIGN.md: zero writes in steady state).
   return {
     hit,
     day,
     returnPct,
     message: hit
-      ? `KST day ${day}: return ${ret} <= -${Math.abs(input.dailyLossLimitPct)}%; no new entries until the next KST day`
-      : `KST day ${day}: return ${ret} is within the -${Math.abs(input.dailyLossLimitPct)}% daily loss limit`,
+      ? `KST day ${day}: the loss reached the ${Math.abs(input.dailyLossLimitPct)}% daily loss limit; no new entries until the next KST day`
+      : `KST day ${day}: within the ${Math.abs(input.dailyLossLimitPct)}% daily loss limit`,
   };
 }
