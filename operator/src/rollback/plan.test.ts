@@ -32,7 +32,7 @@ function bot(spec: object, status: TradingBot['status'] = {}): TradingBot {
 
 function stored(spec: object, revision: number, start: Date): StoredRevision {
   const plan = planRevisions({ bot: bot(spec), history: [], now: start });
-  const s = storedRevision(plan.create ?? {});
+  const s = plan.create && storedRevision(plan.create);
   if (!s) throw new Error('no revision rendered');
   return { ...s, revision };
 }
