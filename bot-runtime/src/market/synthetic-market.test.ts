@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isKrwMarket, krwTickSize } from '../portfolio/market-rules.ts';
+import { parseCandleFile } from './candle-formats.ts';
 import { SYNTHETIC_START, SyntheticMarket } from './synthetic-market.ts';
 import { DEFAULT_SYNTHETIC_MARKETS, KRW_MAJORS } from './synthetic-profiles.ts';
 import { TIMEFRAME_MS } from './timeframes.ts';
@@ -150,4 +153,55 @@ describe('SyntheticMarket limits', () => {
       /2100-01-01.*more than 10 years after/,
     );
   });
+});
+
+/** Statistics that make a market look like a market, computed the same way for real and synthetic. */
+function stylizedFacts(close: ArrayLike<number>, quoteVolume?: ArrayLike<number>) {
+  const r: number[] = [];
+  for (let i = 1; i < close.length; i++) r.push(Math.log(close[i]! / close[i - 1]!));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = (xs: number[]) => {
+    const m = mean(xs);
+    return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+  };
+  const corr = (xs: number[], ys: number[]) => {
+    const mx = mean(xs);
+    const my = mean(ys);
+    let sxy = 0;
+    for (let i = 0; i < xs.length; i++) sxy += (xs[i]! - mx) * (ys[i]! - my);
+    return sxy / xs.length / (sd(xs) * sd(ys));
+  };
+  const abs = r.map(Math.abs);
+  const daily: number[] = [];
+  for (let d = 0; d + 288 <= r.length; d += 288) daily.push(r.slice(d, d + 288).reduce((a, b) => a + b, 0));
+  return {
+    fiveMinuteSd: sd(r),
+    dailySd: sd(daily),
+    clustering: corr(abs.slice(0, -1), abs.slice(1)),
+    volumeFollowsMoves: quoteVolume ? corr(abs, Array.from(quoteVolume).slice(1)) : Number.NaN,
+  };
+}
+
+describe('SyntheticMarket against the real Binance candles in ../shared/data', async () => {
+  const synthetic = await load(3, 120);
+  const DATA = fileURLToPath(new URL('../../../../shared/data/binance/', import.meta.url));
+
+  it.each(['BTC', 'ETH', 'XRP', 'SOL'])(
+    'KRW-%s moves like %s/USDT: 5m and daily spread, volatility clustering, volume',
+    async (base) => {
+      const file = `${base}_USDT-5m.csv`;
+      const real = parseCandleFile(await readFile(`${DATA}${file}`, 'utf8'), file).candles;
+      const realFacts = stylizedFacts(real.close.slice(-120 * 288));
+      const s = synthetic.get(`KRW-${base}`)!['5m']!;
+      const facts = stylizedFacts(s.close, s.quoteVolume);
+      expect(facts.fiveMinuteSd / realFacts.fiveMinuteSd).toBeGreaterThan(0.75);
+      expect(facts.fiveMinuteSd / realFacts.fiveMinuteSd).toBeLessThan(1.33);
+      expect(facts.dailySd / realFacts.dailySd).toBeGreaterThan(0.6);
+      expect(facts.dailySd / realFacts.dailySd).toBeLessThan(2.2);
+      // Real 5m data: |return| autocorrelation 0.32-0.38, corr(|return|, traded value) 0.56-0.61.
+      expect(realFacts.clustering).toBeGreaterThan(0.15);
+      expect(facts.clustering).toBeGreaterThan(0.15);
+      expect(facts.volumeFollowsMoves).toBeGreaterThan(0.3);
+    },
+  );
 });
