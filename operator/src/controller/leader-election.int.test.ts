@@ -7,6 +7,8 @@ import { cluster, eventually, useNamespace } from '../../../test/cluster.ts';
 import { silentLogger } from './logger.ts';
 import { Manager } from './manager.ts';
 import { RESOURCES } from './resource.ts';
+import { kubeConfigVia, serverAddress } from './testing/kubeconfig.ts';
+import { TcpProxy } from './testing/tcp-proxy.ts';
 
 const ns = useNamespace('leader');
 const running: Manager[] = [];
@@ -17,9 +19,15 @@ afterEach(async () => {
 // Short but in controller-runtime's proportions (15 s / 10 s / 2 s).
 const TIMINGS = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 250 };
 
-function startManager(id: string, reconciled: string[]): Manager {
+function startManager(
+  id: string,
+  reconciled: string[],
+  kubeConfig = cluster().kc,
+  onLostLeadership?: () => void,
+): Manager {
   const manager = new Manager({
-    kubeConfig: cluster().kc,
+    kubeConfig,
+    onLostLeadership,
     log: silentLogger(),
     bindAddress: '127.0.0.1:0',
     leaderElection: { namespace: ns(), name: 'kubetrade-test', identity: id, timings: TIMINGS },
@@ -130,5 +138,42 @@ describe('leader election with two managers', () => {
     expect(tookOverAt - crashedAt).toBeLessThan(TIMINGS.leaseDurationMs + 8 * TIMINGS.retryPeriodMs);
     expect(await holder()).toBe(followerId);
     expect(await masterStatus(follower)).toBe(1);
+  });
+
+  it('a leader cut off from the apiserver steps down before anyone else can lead', async () => {
+    const proxy = await TcpProxy.start(serverAddress(cluster().kc));
+    const reconciled: string[] = [];
+    let lost = 0;
+    const a = startManager(
+      'a',
+      reconciled,
+      kubeConfigVia(cluster().kc, `https://127.0.0.1:${proxy.port}`),
+      () => lost++,
+    );
+    try {
+      await a.start();
+      await eventually(async () => a.isLeader, { what: 'a leads' });
+      const b = startManager('b', reconciled);
+      await b.start();
+      const cutAt = Date.now();
+      proxy.block();
+      await eventually(async () => !a.isLeader, { timeoutMs: 10_000, intervalMs: 20, what: 'a steps down' });
+      const steppedDownAt = Date.now();
+      expect(lost).toBe(1);
+      expect(await masterStatus(a)).toBe(0);
+      // Steps down within the renew deadline (plus one retry), before its lease could expire for b.
+      expect(steppedDownAt - cutAt).toBeLessThan(TIMINGS.renewDeadlineMs + 2 * TIMINGS.retryPeriodMs);
+      expect(b.isLeader).toBe(false);
+      await eventually(async () => b.isLeader, { timeoutMs: 10_000, what: 'b takes over' });
+      expect(await holder()).toBe('b');
+      await cluster().core.createNamespacedConfigMap({
+        namespace: ns(),
+        body: { metadata: { name: 'after-cut' } },
+      });
+      await eventually(async () => reconciled.includes('b after-cut'), { what: 'b reconciles' });
+      expect(reconciled.includes('a after-cut')).toBe(false);
+    } finally {
+      await proxy.close();
+    }
   });
 });

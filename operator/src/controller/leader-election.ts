@@ -121,9 +121,13 @@ export class LeaderElector {
     this.#opts.onStartedLeading();
     let lastRenew = performance.now();
     while (!this.#stopped) {
-      await sleep(retryPeriodMs, this.#wake.signal);
+      const untilDeadline = renewDeadlineMs - (performance.now() - lastRenew);
+      await sleep(Math.max(0, Math.min(retryPeriodMs, untilDeadline)), this.#wake.signal);
       if (this.#stopped) return;
-      if (await this.#tryAcquireOrRenew()) {
+      // Like client-go, no attempt may outlive the renew deadline: a hung request must not keep
+      // us "leading" past the point where a follower may take the Lease.
+      const remainingMs = renewDeadlineMs - (performance.now() - lastRenew);
+      if (remainingMs > 0 && (await this.#tryAcquireOrRenew(remainingMs))) {
         lastRenew = performance.now();
       } else if (performance.now() - lastRenew >= renewDeadlineMs) {
         this.#leader = false;
@@ -136,12 +140,13 @@ export class LeaderElector {
     }
   }
 
-  async #tryAcquireOrRenew(): Promise<boolean> {
+  async #tryAcquireOrRenew(deadlineMs = this.timings.renewDeadlineMs): Promise<boolean> {
     const { namespace, name } = this.#opts;
     const path = objectPath(RESOURCES.leases, namespace, name);
     const now = new Date();
     const leaseDurationSeconds = Math.max(1, Math.ceil(this.timings.leaseDurationMs / 1000));
-    const timeoutMs = Math.max(1, Math.floor(this.timings.renewDeadlineMs / 2));
+    // GET and PUT share the attempt's budget.
+    const timeoutMs = Math.max(1, Math.floor(Math.min(this.timings.renewDeadlineMs, deadlineMs) / 2));
     try {
       let current: Lease;
       try {

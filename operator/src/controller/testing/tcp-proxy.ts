@@ -13,6 +13,8 @@ export class TcpProxy {
   readonly #server: net.Server;
   readonly #pairs = new Set<Pair>();
   readonly #target: { host: string; port: number };
+  readonly #frozen: Pair[] = [];
+  #blocked = false;
   /** Connections opened through the proxy so far. */
   connections = 0;
 
@@ -57,15 +59,27 @@ export class TcpProxy {
     return n;
   }
 
-  readonly #frozen: Pair[] = [];
-
   async close(): Promise<void> {
     this.cut();
     for (const p of this.#frozen.splice(0)) this.#destroy(p);
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /** Cuts every connection and refuses new ones until `unblock()` (the apiserver is unreachable). */
+  block(): void {
+    this.#blocked = true;
+    this.cut();
+  }
+
+  unblock(): void {
+    this.#blocked = false;
+  }
+
   #accept(client: net.Socket): void {
+    if (this.#blocked) {
+      client.destroy();
+      return;
+    }
     this.connections++;
     const upstream = net.connect(this.#target.port, this.#target.host);
     const pair = { client, upstream };
