@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import type { Side } from '../types.ts';
 
 /**
- * `kt-` + the first 128 bits of SHA-256 over the decision's fields, in hex: 35 ASCII characters,
- * within the length Upbit accepts for `identifier`, collision-free for any realistic number of
- * orders (2^64 orders for a 50% chance of one collision). The field order and separator match
+ * `kt-` + the first 128 bits of SHA-256 over the decision's fields, in hex: 35 URL-safe ASCII
+ * characters (docs.upbit.com names no length limit for `identifier`; this is shorter than the
+ * 36-character UUIDs Upbit itself uses), collision-free for any realistic number of orders
+ * (about 2^64 orders for a 50% chance of one collision). The field order and separator match
  * portfolio/orders.ts, which produces the same ids today; one should delegate to the other.
  */
 export function clientOrderId(
