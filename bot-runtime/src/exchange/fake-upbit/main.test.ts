@@ -8,7 +8,7 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 describe('fake-upbit CLI', () => {
   it('serves a signed account read and tickers on the port it prints, and exits cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [MAIN, '--port', '0', '--drift-ms', '0'], {
+    const child = spawn(process.execPath, [MAIN, '--port', '0', '--drift-ms', '0', '--walk'], {
       env: { ...process.env, UPBIT_ACCESS_KEY: TEST_KEYS.accessKey, UPBIT_SECRET_KEY: TEST_KEYS.secretKey },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

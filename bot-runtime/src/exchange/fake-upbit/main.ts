@@ -2,12 +2,17 @@
 // demo's `mode: live` (spec.exchange.baseUrl = http://127.0.0.1:18080). It accepts the key pair in
 // UPBIT_ACCESS_KEY / UPBIT_SECRET_KEY, the same variables the runtime reads, so one Secret serves both.
 import { parseArgs } from 'node:util';
+import { ReplaySource } from '../../market/replay-source.ts';
+import type { MarketData } from '../../market/source.ts';
+import { SyntheticMarket } from '../../market/synthetic-market.ts';
+import { TIMEFRAME_MS } from '../../market/timeframes.ts';
 import { roundPriceToTick } from '../../portfolio/market-rules.ts';
 import { seededRandom } from './market.ts';
 import { DEFAULT_MARKETS, FakeUpbit } from './server.ts';
 
 const USAGE = `usage: main.ts [--port N] [--host 127.0.0.1] [--seed N] [--markets KRW-BTC,...]
-  [--fill-steps N] [--latency-ms N] [--error-rate 0..1] [--drop-rate 0..1] [--drift-ms N]
+  [--data PATH | --walk] [--fill-steps N] [--latency-ms N] [--error-rate 0..1] [--drop-rate 0..1] [--drift-ms N]
+  candles: the coherent synthetic market (default, last 366 days), replayed files (--data), or a quick walk (--walk)
 env: UPBIT_ACCESS_KEY and UPBIT_SECRET_KEY (the pair the fake accepts)`;
 
 async function main(): Promise<void> {
@@ -23,6 +28,8 @@ async function main(): Promise<void> {
       'drop-rate': { type: 'string', default: '0' },
       // Every drift-ms the price of each market takes a small random step (0 = frozen prices).
       'drift-ms': { type: 'string', default: '1000' },
+      data: { type: 'string' },
+      walk: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -48,7 +55,9 @@ async function main(): Promise<void> {
   };
   const markets = String(values.markets).split(',').filter(Boolean);
   const seed = num('seed');
+  const data = values.walk ? undefined : await marketData(values.data, markets, seed);
   const fake = await FakeUpbit.start({
+    ...(data ? { data } : {}),
     host: String(values.host),
     port: num('port'),
     keys: { [access]: secret },
@@ -79,6 +88,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+}
+
+/**
+ * The candles the fake serves: replayed files, or the runtime's own SyntheticMarket over the last
+ * 366 days (the SPEC's 1-year day window plus the day in progress) ending now.
+ */
+async function marketData(path: string | undefined, markets: string[], seed: number): Promise<MarketData> {
+  const now = Date.now();
+  if (path) return (await ReplaySource.open(path, { markets })).load();
+  const DAY = TIMEFRAME_MS['1d'];
+  const source = new SyntheticMarket({ seed, markets, start: Math.floor(now / DAY) * DAY - 366 * DAY });
+  return source.load({ to: Math.floor(now / TIMEFRAME_MS['5m']) * TIMEFRAME_MS['5m'] });
 }
 
 await main();

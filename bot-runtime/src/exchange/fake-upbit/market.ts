@@ -1,18 +1,12 @@
-// The fake exchange's market data: candles per market and timeframe (given, e.g. replayed from
-// ../shared/data, or a seeded synthetic walk) served the way Upbit serves them (newest first, `to`
+// The fake exchange's market data: candles per market and timeframe (given, from any MarketSource
+// such as replayed files or the coherent SyntheticMarket, or a quick seeded walk for tests) served the way Upbit serves them (newest first, `to`
 // exclusive, `count` <= 200), and the current price that orders fill at and the ticker reports.
+import { aggregateSeries } from '../../market/aggregate.ts';
+import { type CandleSeries, candleAt, lowerBound, seriesFromCandles } from '../../market/series.ts';
+import type { MarketData } from '../../market/source.ts';
+import { HISTORY_WINDOW, TIMEFRAME_MS, TIMEFRAMES } from '../../market/timeframes.ts';
 import { roundPriceToTick } from '../../portfolio/market-rules.ts';
 import type { Candle, Timeframe } from '../../types.ts';
-
-export const TIMEFRAME_MS: Record<Timeframe, number> = {
-  '5m': 300_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-};
-
-/** SPEC.md "Data collection" windows (5m 7 d, 15m 14 d, 1h 90 d, 1d 1 y): what the synthetic market holds. */
-export const SPEC_HISTORY: Record<Timeframe, number> = { '5m': 2016, '15m': 1344, '1h': 2160, '1d': 365 };
 
 /** Starting prices of the synthetic walk, roughly Upbit's KRW prices in 2026. */
 const SYNTHETIC_START: Record<string, number> = {
@@ -23,18 +17,18 @@ const SYNTHETIC_START: Record<string, number> = {
 };
 
 /** Where the fake's candles come from; asked once per market and timeframe, when first needed. */
-export type CandleSupply = (market: string, timeframe: Timeframe) => Candle[];
+export type CandleSupply = (market: string, timeframe: Timeframe) => CandleSeries | undefined;
 
 export class FakeMarket {
   readonly #markets: readonly string[];
   readonly #supply: CandleSupply;
-  /** market/timeframe -> candles, oldest first, filled on first use. */
-  readonly #series = new Map<string, Candle[]>();
+  /** market/timeframe -> columns, oldest first, filled on first use. */
+  readonly #series = new Map<string, CandleSeries | undefined>();
   readonly #price = new Map<string, number>();
 
   /**
-   * Lazily supplied so a test that only trades never pays for a year of synthetic candles: the
-   * eager walk of 23.5k candles took 640 ms per exchange start on the shared 2-core machine.
+   * Lazily supplied so a test that only trades never pays for a year of candles: the eager walk
+   * of 23.5k candles took 640 ms per exchange start on the shared 2-core machine.
    */
   constructor(markets: readonly string[], supply: CandleSupply) {
     this.#markets = markets;
@@ -49,14 +43,33 @@ export class FakeMarket {
       groups.set(key, list);
       list.push(c);
     }
-    for (const list of groups.values()) list.sort((a, b) => a.openTime - b.openTime);
+    const series = new Map<string, CandleSeries>();
+    for (const [key, list] of groups) {
+      list.sort((a, b) => a.openTime - b.openTime);
+      series.set(key, seriesFromCandles(list[0]!.market, list[0]!.timeframe, list));
+    }
     const markets = [...new Set(candles.map((c) => c.market))];
-    return new FakeMarket(markets, (market, tf) => groups.get(`${market}/${tf}`) ?? []);
+    return new FakeMarket(markets, (market, tf) => series.get(`${market}/${tf}`));
   }
 
+  /**
+   * Candles of any MarketSource's load (replayed files, the coherent SyntheticMarket); a timeframe
+   * the source lacks is aggregated from its 5m candles, as every consumer of a MarketSource does.
+   */
+  static fromData(data: MarketData): FakeMarket {
+    return new FakeMarket([...data.keys()], (market, tf) => {
+      const byTf = data.get(market);
+      const own = byTf?.[tf];
+      if (own) return own;
+      const base = byTf?.['5m'];
+      return base && tf !== '5m' ? aggregateSeries(base, tf) : undefined;
+    });
+  }
+
+  /** The quick seeded walk (syntheticSeries): milliseconds to build, for tests. */
   static synthetic(markets: readonly string[], now: number, seed: number): FakeMarket {
     return new FakeMarket(markets, (market, tf) =>
-      syntheticSeries(market, markets.indexOf(market), tf, now, seed),
+      seriesFromCandles(market, tf, syntheticSeries(market, markets.indexOf(market), tf, now, seed)),
     );
   }
 
@@ -70,10 +83,11 @@ export class FakeMarket {
     if (known !== undefined || !this.#markets.includes(market)) return known;
     // The finest timeframe with data has the freshest close; coarser ones are only a fallback.
     for (const tf of TIMEFRAMES) {
-      const last = this.#candlesOf(market, tf).at(-1);
-      if (last) {
-        this.#price.set(market, last.close);
-        return last.close;
+      const series = this.#columns(market, tf);
+      if (series && series.length > 0) {
+        const close = series.close[series.length - 1]!;
+        this.#price.set(market, close);
+        return close;
       }
     }
     return undefined;
@@ -85,29 +99,22 @@ export class FakeMarket {
 
   /** Up to `count` candles opening before `to` (exclusive), newest first, as Upbit answers. */
   candles(market: string, timeframe: Timeframe, count: number, to: number): Candle[] {
-    const list = this.#candlesOf(market, timeframe);
-    let hi = list.length;
-    let lo = 0;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]!.openTime < to) lo = mid + 1;
-      else hi = mid;
-    }
-    return list.slice(Math.max(0, lo - count), lo).reverse();
+    const series = this.#columns(market, timeframe);
+    if (!series) return [];
+    const end = lowerBound(series.openTime, series.length, to);
+    const out: Candle[] = [];
+    for (let i = end - 1; i >= Math.max(0, end - count); i--) out.push(candleAt(series, i));
+    return out;
   }
 
-  #candlesOf(market: string, timeframe: Timeframe): Candle[] {
+  #columns(market: string, timeframe: Timeframe): CandleSeries | undefined {
     const key = `${market}/${timeframe}`;
-    let list = this.#series.get(key);
-    if (!list) {
-      list = this.#markets.includes(market) ? this.#supply(market, timeframe) : [];
-      this.#series.set(key, list);
+    if (!this.#series.has(key)) {
+      this.#series.set(key, this.#markets.includes(market) ? this.#supply(market, timeframe) : undefined);
     }
-    return list;
+    return this.#series.get(key);
   }
 }
-
-const TIMEFRAMES = Object.keys(TIMEFRAME_MS) as Timeframe[];
 
 /** Park-Miller style LCG: tiny, seeded, reproducible across runs and machines. */
 export function seededRandom(seed: number): () => number {
@@ -119,7 +126,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * A seeded random walk for one market and timeframe ending at `now`, SPEC_HISTORY candles long.
+ * A seeded random walk for one market and timeframe ending at `now`, SPEC.md's window long
+ * (HISTORY_WINDOW: 5m 7 days, 15m 14 days, 1h 90 days, 1d 1 year).
  * Each timeframe is walked on its own (they are not aggregates of each other): enough for the
  * client, the collector and the demo, which need Upbit-shaped pages, not a coherent market.
  */
@@ -133,7 +141,7 @@ export function syntheticSeries(
   const out: Candle[] = [];
   const random = seededRandom(seed * 7919 + m * 131 + TIMEFRAME_MS[tf] / 60_000);
   const step = TIMEFRAME_MS[tf];
-  const n = SPEC_HISTORY[tf];
+  const n = HISTORY_WINDOW[tf];
   const lastOpen = Math.floor(now / step) * step - step;
   // 0.2% per 5 minutes, scaled with sqrt(time) like a random walk's spread.
   const sigma = 0.002 * Math.sqrt(step / TIMEFRAME_MS['5m']);

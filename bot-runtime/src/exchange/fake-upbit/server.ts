@@ -4,6 +4,7 @@
 // connections, and the worst one for money: an order accepted whose response never arrives.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MarketData } from '../../market/source.ts';
 import type { Candle, Timeframe } from '../../types.ts';
 import { type BookConfig, DEFAULT_BOOK, FakeBook, UpbitApiError } from './book.ts';
 import { Authenticator, bodyQuery, RequestBudget, UPBIT_GROUP_LIMITS, urlQueryForHash } from './guards.ts';
@@ -44,8 +45,10 @@ export interface FakeUpbitOptions {
   /** access key -> secret key. */
   keys?: Record<string, string>;
   book?: Partial<BookConfig>;
-  /** Candles to serve (e.g. replayed files); without them a seeded synthetic market. */
+  /** Candles to serve; without them (or `data`) a quick seeded walk. */
   candles?: readonly Candle[];
+  /** A MarketSource's load (market/replay-source.ts, market/synthetic-market.ts) to serve instead. */
+  data?: MarketData;
   markets?: readonly string[];
   seed?: number;
   /** Requests per second per group (Upbit's limits by default). */
@@ -87,9 +90,11 @@ export class FakeUpbit {
   private constructor(opts: FakeUpbitOptions) {
     const now = opts.now ?? Date.now;
     const markets = opts.markets ?? DEFAULT_MARKETS;
-    this.market = opts.candles
-      ? FakeMarket.fromCandles(opts.candles)
-      : FakeMarket.synthetic(markets, now(), opts.seed ?? 1);
+    this.market = opts.data
+      ? FakeMarket.fromData(opts.data)
+      : opts.candles
+        ? FakeMarket.fromCandles(opts.candles)
+        : FakeMarket.synthetic(markets, now(), opts.seed ?? 1);
     this.book = new FakeBook({ ...DEFAULT_BOOK, ...opts.book }, (m) => this.market.price(m), now);
     this.faults = { ...NO_FAULTS, ...opts.faults };
     this.#auth = new Authenticator(new Map(Object.entries(opts.keys ?? {})));

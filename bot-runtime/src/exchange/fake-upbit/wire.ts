@@ -1,8 +1,9 @@
 // The fake exchange's JSON, field for field as docs.upbit.com documents it: decimals as strings in
 // the exchange API, numbers in the quotation API, times as KST offsets / bare UTC.
+
+import { TIMEFRAME_MS } from '../../market/timeframes.ts';
 import type { Candle, Timeframe } from '../../types.ts';
 import type { FakeBook, FakeOrder } from './book.ts';
-import { TIMEFRAME_MS } from './market.ts';
 
 const KST_OFFSET_MS = 9 * 3_600_000;
 
