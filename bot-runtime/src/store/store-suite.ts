@@ -2,10 +2,11 @@
 // PostgreSQL of hack/services.sh (trade-store.int.test.ts), so both engines are held to the same
 // behaviour (issue 6: "the same store tests pass on PGlite and on PostgreSQL").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order, OrderState } from '../execution/broker.ts';
+import type { Order } from '../execution/broker.ts';
 import type { Db } from './db.ts';
 import { isStoreError } from './errors.ts';
 import { loadMigrations, migrate } from './migrate.ts';
+import { describeOrderStateMachine } from './order-state-suite.ts';
 import { intentFor, signalFor, uniqueName } from './test-data.ts';
 import { TradeStore } from './trade-store.ts';
 
@@ -13,35 +14,6 @@ export interface StoreFixture {
   db: Db;
   cleanup(): Promise<void>;
 }
-
-const STATES: OrderState[] = ['intent', 'submitted', 'partially_filled', 'filled', 'cancelled', 'rejected'];
-
-// Written out by hand from the issue's state machine (not derived from order-states.ts, so the
-// code and the database trigger are both checked against an independent statement of the rules).
-const LEGAL: ReadonlySet<string> = new Set([
-  'intent>intent',
-  'intent>submitted',
-  'intent>rejected',
-  'intent>cancelled',
-  'submitted>submitted',
-  'submitted>partially_filled',
-  'submitted>filled',
-  'submitted>cancelled',
-  'submitted>rejected',
-  'partially_filled>partially_filled',
-  'partially_filled>filled',
-  'partially_filled>cancelled',
-]);
-
-// How each starting state is reached from a fresh intent.
-const REACH: Record<OrderState, OrderState[]> = {
-  intent: [],
-  submitted: ['submitted'],
-  partially_filled: ['submitted', 'partially_filled'],
-  filled: ['submitted', 'filled'],
-  cancelled: ['cancelled'],
-  rejected: ['rejected'],
-};
 
 export function describeStore(engine: string, makeDb: () => Promise<StoreFixture>): void {
   describe(`trade store on ${engine}`, () => {
@@ -138,49 +110,7 @@ export function describeStore(engine: string, makeDb: () => Promise<StoreFixture
       await expect(store.orders.createIntent(none, 1)).rejects.toMatchObject({ code: 'INVALID_AMOUNT' });
     });
 
-    describe('order state machine', () => {
-      for (const from of STATES) {
-        for (const to of STATES) {
-          const legal =
-            LEGAL.has(`${from}>${to}`) || (from === to && ['filled', 'cancelled', 'rejected'].includes(to));
-          it(`${from} -> ${to} is ${legal ? 'accepted' : 'refused'}`, async () => {
-            const bot = uniqueName('bot');
-            const id = uniqueName('id');
-            await store.orders.createIntent(intentFor(bot, id), 1);
-            for (const step of REACH[from]) await store.orders.transition(id, step);
-            if (legal) {
-              expect((await store.orders.transition(id, to)).state).toBe(to);
-            } else {
-              await expect(store.orders.transition(id, to)).rejects.toMatchObject({
-                code: 'ILLEGAL_TRANSITION',
-              });
-              expect((await store.orders.order(id))!.state).toBe(from);
-            }
-          });
-        }
-      }
-
-      it('the database itself refuses an illegal transition written around the repository', async () => {
-        const bot = uniqueName('bot');
-        const id = uniqueName('id');
-        await store.orders.createIntent(intentFor(bot, id), 1);
-        await store.orders.transition(id, 'submitted');
-        await store.orders.transition(id, 'filled');
-        await expect(
-          fixture.db.query(`UPDATE orders SET state = 'submitted' WHERE client_order_id = $1`, [id]),
-        ).rejects.toThrow(/illegal order transition filled -> submitted/);
-        await expect(
-          fixture.db.query(`UPDATE orders SET filled_volume = -1 WHERE client_order_id = $1`, [id]),
-        ).rejects.toThrow();
-        expect((await store.orders.order(id))!.state).toBe('filled');
-      });
-
-      it('an unknown order id is ORDER_NOT_FOUND', async () => {
-        await expect(store.orders.transition(uniqueName('none'), 'submitted')).rejects.toMatchObject({
-          code: 'ORDER_NOT_FOUND',
-        });
-      });
-    });
+    describeOrderStateMachine(() => ({ store, db: fixture.db }));
 
     it('records each fill exactly once with exact totals and moves the order to partially_filled', async () => {
       const bot = uniqueName('bot');
