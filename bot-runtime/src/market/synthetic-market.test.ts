@@ -117,14 +117,15 @@ describe('SyntheticMarket plausibility', async () => {
     expect(mean(moves.slice(-tenth))).toBeGreaterThan(2 * mean(moves.slice(0, tenth)));
   });
 
-  it('follows a daily rhythm: more volume in the KST evening than before dawn, less at weekends', () => {
+  it('follows a daily rhythm: more volume in the Korean afternoon than before dawn, less at weekends', () => {
     const s = data.get('KRW-ETH')!['5m']!;
-    const sums = { evening: 0, dawn: 0, weekday: 0, weekend: 0 };
-    const counts = { evening: 0, dawn: 0, weekday: 0, weekend: 0 };
+    const sums = { afternoon: 0, dawn: 0, weekday: 0, weekend: 0 };
+    const counts = { afternoon: 0, dawn: 0, weekday: 0, weekend: 0 };
     for (let i = 0; i < s.length; i++) {
       const t = new Date(s.openTime[i]!);
       const hour = t.getUTCHours();
-      const bucket = hour >= 12 && hour < 15 ? 'evening' : hour >= 19 && hour < 22 ? 'dawn' : undefined;
+      // 06-10 UTC = 15-19 KST; 18-22 UTC = 03-07 KST.
+      const bucket = hour >= 6 && hour < 10 ? 'afternoon' : hour >= 18 && hour < 22 ? 'dawn' : undefined;
       if (bucket) {
         sums[bucket] += s.quoteVolume[i]!;
         counts[bucket]++;
@@ -134,7 +135,7 @@ describe('SyntheticMarket plausibility', async () => {
       counts[day]++;
     }
     const mean = (k: keyof typeof sums) => sums[k] / counts[k];
-    expect(mean('evening')).toBeGreaterThan(1.3 * mean('dawn'));
+    expect(mean('afternoon')).toBeGreaterThan(1.3 * mean('dawn'));
     expect(mean('weekend')).toBeLessThan(0.95 * mean('weekday'));
   });
 
@@ -174,7 +175,10 @@ function stylizedFacts(close: ArrayLike<number>, quoteVolume?: ArrayLike<number>
   const abs = r.map(Math.abs);
   const daily: number[] = [];
   for (let d = 0; d + 288 <= r.length; d += 288) daily.push(r.slice(d, d + 288).reduce((a, b) => a + b, 0));
+  const m = mean(r);
+  const s2 = sd(r) ** 2;
   return {
+    kurtosis: mean(r.map((x) => (x - m) ** 4)) / (s2 * s2),
     fiveMinuteSd: sd(r),
     dailySd: sd(daily),
     clustering: corr(abs.slice(0, -1), abs.slice(1)),
@@ -187,7 +191,7 @@ describe('SyntheticMarket against the real Binance candles in ../shared/data', a
   const DATA = fileURLToPath(new URL('../../../../shared/data/binance/', import.meta.url));
 
   it.each(['BTC', 'ETH', 'XRP', 'SOL'])(
-    'KRW-%s moves like %s/USDT: 5m and daily spread, volatility clustering, volume',
+    'KRW-%s moves like %s/USDT: 5m and daily spread, fat tails, volatility clustering, volume',
     async (base) => {
       const file = `${base}_USDT-5m.csv`;
       const real = parseCandleFile(await readFile(`${DATA}${file}`, 'utf8'), file).candles;
@@ -202,6 +206,9 @@ describe('SyntheticMarket against the real Binance candles in ../shared/data', a
       expect(realFacts.clustering).toBeGreaterThan(0.15);
       expect(facts.clustering).toBeGreaterThan(0.15);
       expect(facts.volumeFollowsMoves).toBeGreaterThan(0.3);
+      // Fat tails: real 5m returns have kurtosis 36-550; a normal distribution has 3.
+      expect(realFacts.kurtosis).toBeGreaterThan(10);
+      expect(facts.kurtosis).toBeGreaterThan(10);
     },
   );
 });
