@@ -84,6 +84,9 @@ export class TradingCore {
   readonly arms: Arm[];
   readonly markets: readonly string[];
   readonly lastClose: Float64Array;
+  /** Newest readings per market and newest signal per arm and market (status and dashboard). */
+  readonly latestSnapshot: (MarketSnapshot | undefined)[];
+  readonly latestSignal: (Signal | undefined)[][];
   readonly recorder: EquityRecorder;
   readonly #opts: CoreOptions;
   readonly #ctx: OrderContext;
@@ -126,6 +129,8 @@ export class TradingCore {
       );
     }
     this.lastClose = new Float64Array(opts.markets.length).fill(Number.NaN);
+    this.latestSnapshot = opts.markets.map(() => undefined);
+    this.latestSignal = this.arms.map(() => opts.markets.map(() => undefined));
     this.recorder = new EquityRecorder(this.arms.length, opts.expectedSteps ?? 1024);
     this.#ctx = { bot: opts.bot, revision: opts.revision, risk: opts.risk };
     this.#rl = opts.markets.map(() => new Float32Array(3));
@@ -146,7 +151,11 @@ export class TradingCore {
         if (s.fresh[m] === 1) broker.onCandleOpen(this.markets[m]!, s.openTime[m]!, s.open[m]!);
     }
     this.#settle(s.time);
-    for (let m = 0; m < n; m++) if (s.fresh[m] === 1) this.lastClose[m] = s.close[m]!;
+    for (let m = 0; m < n; m++) {
+      if (s.fresh[m] !== 1) continue;
+      this.lastClose[m] = s.close[m]!;
+      this.latestSnapshot[m] = s.snapshots[m];
+    }
     if (!s.trade) return undefined;
 
     // 2. Decide per arm and market, risk-check, collect intents.
@@ -160,6 +169,7 @@ export class TradingCore {
       for (let m = 0; m < n; m++) {
         if (s.fresh[m] !== 1) continue;
         const signal = this.#decide(arm.spec, m, s);
+        this.latestSignal[a]![m] = signal;
         if (signal.action === 'HOLD') continue;
         const outcome = orderFor(arm, m, signal, equity, this.#ctx);
         const intent = typeof outcome === 'object' ? outcome : undefined;

@@ -4,6 +4,7 @@ import { PaperBroker } from '../execution/paper-broker.ts';
 import { SimulatedClock } from '../loop/clock.ts';
 import { PaperRunner } from '../loop/paper-run.ts';
 import { randomMarketData } from '../loop/random-walk.fixture.ts';
+import { toStatusPerformance } from '../status/performance.ts';
 import { performanceReport } from './performance-report.ts';
 
 const MARKETS = ['KRW-BTC', 'KRW-ETH'];
@@ -36,10 +37,15 @@ describe('status.performance report', () => {
       maxCycles: 3 * 288, // three days of 5m cycles
     });
     await runner.run();
-    const now = Date.parse('2026-01-10T00:00:00Z');
-    const p = performanceReport(runner.core, 'rev-1', now);
+    const report = performanceReport(runner.core, 'rev-1');
+    expect(report.layers.map((l) => `${l.market}/${l.layer}`).sort()).toEqual(
+      MARKETS.flatMap((m) => [`${m}/enhanced`, `${m}/multiTimeframe`, `${m}/technical`]).sort(),
+    );
+    expect(report.dataCompleteness).toHaveLength(MARKETS.length * 4);
+    expect(report.dataCompleteness.find((c) => c.timeframe === '5m')?.pct).toBe(100);
+    // The status writer's bounding (status/performance.ts) accepts it as status.performance.
+    const p = toStatusPerformance(report);
     expect(p.revision).toBe('rev-1');
-    expect(p.updateTime).toBe('2026-01-10T00:00:00.000Z');
     expect(p.arms?.map((a) => a.name)).toEqual(['enhanced', 'tech']);
     expect(Number.isInteger(p.equityKRW)).toBe(true);
     expect(Math.abs(p.equityKRW! - p.arms!.reduce((s, a) => s + a.equityKRW!, 0))).toBeLessThanOrEqual(1);

@@ -1,22 +1,17 @@
-// status.performance of the TradingBot (DESIGN.md: "written by the runtime (its own field manager),
-// read by the rollback rule"): totals and per-arm numbers with the same definitions as the backtest
-// (docs/metrics.md), and the KST-daily returns of the whole bot, newest last, at most
-// DAILY_RETURNS_KEPT days. Pure: the runtime's status writer serialises what this returns.
-import { DAILY_RETURNS_KEPT, type Performance } from '@kubetrade/crds';
+// The runtime's PerformanceReport (status/performance.ts, the status writer's input) computed from
+// the running loop: totals and per-arm numbers with the same definitions as the backtest
+// (docs/metrics.md), KST-daily returns of the whole bot, each layer's newest signal per market and
+// the collected history per timeframe. Pure over the core's state; the status writer bounds and
+// serialises it (toStatusPerformance).
 import type { TradingCore } from '../loop/trading-core.ts';
 import { dailyReturns, maxDrawdownPct, sharpeRatio, winRate } from '../portfolio/metrics.ts';
 import { kstDate } from '../portfolio/risk.ts';
+import type { CompletenessReport, LayerSignalReport, PerformanceReport } from '../status/performance.ts';
+import type { LayerSignal, Timeframe } from '../types.ts';
 
-/** NaN (no trades, one day) is left out rather than written as a number the apiserver would reject. */
-function finite(x: number): number | undefined {
-  return Number.isFinite(x) ? x : undefined;
-}
+const TIMEFRAMES: readonly Timeframe[] = ['5m', '15m', '1h', '1d'];
 
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-export function performanceReport(core: TradingCore, revision: string, now: number): Performance {
+export function performanceReport(core: TradingCore, revision: string): PerformanceReport {
   const rec = core.recorder;
   const n = rec.length;
   const times = rec.times();
@@ -26,39 +21,54 @@ export function performanceReport(core: TradingCore, revision: string, now: numb
     for (let i = 0; i < n; i++) total[i]! += eq[i]!;
   }
   const initial = core.arms.reduce((s, a) => s + a.initialCash, 0);
-  const equityNow = core.arms.reduce((s, a) => s + a.equity(core.lastClose), 0);
   const trips = core.arms.flatMap((a) => a.roundTrips);
   const confidenceSum = core.arms.reduce((s, a) => s + a.confidenceSum, 0);
   const orders = core.arms.reduce((s, a) => s + a.confidenceCount, 0);
   const daily = dailyReturns(times, total, n, initial);
-  return defined({
+  return {
     revision,
-    equityKRW: Math.round(equityNow),
+    equityKRW: core.arms.reduce((s, a) => s + a.equity(core.lastClose), 0),
     maxDrawdownPct: maxDrawdownPct(total, n),
     trades: trips.length,
-    winRate: finite(winRate(trips)),
-    sharpe: finite(sharpeRatio(daily.map((d) => d.ret))),
-    averageConfidence: finite(orders > 0 ? confidenceSum / orders : Number.NaN),
-    updateTime: new Date(now).toISOString(),
+    winRate: winRate(trips),
+    sharpe: sharpeRatio(daily.map((d) => d.ret)),
+    averageConfidence: orders > 0 ? confidenceSum / orders : Number.NaN,
     arms: core.arms.map((arm, a) => {
       const eq = rec.equity(a);
-      const armDaily = dailyReturns(times, eq, n, arm.initialCash);
       const equity = arm.equity(core.lastClose);
-      return defined({
+      return {
         name: arm.spec.name,
-        equityKRW: Math.round(equity),
+        equityKRW: equity,
         returnPct: (equity / arm.initialCash - 1) * 100,
         trades: arm.roundTrips.length,
-        winRate: finite(winRate(arm.roundTrips)),
+        winRate: winRate(arm.roundTrips),
         maxDrawdownPct: maxDrawdownPct(eq, n),
-        sharpe: finite(sharpeRatio(armDaily.map((d) => d.ret))),
-        averageConfidence: finite(
-          arm.confidenceCount > 0 ? arm.confidenceSum / arm.confidenceCount : Number.NaN,
-        ),
-      });
+        sharpe: sharpeRatio(dailyReturns(times, eq, n, arm.initialCash).map((d) => d.ret)),
+        averageConfidence: arm.confidenceCount > 0 ? arm.confidenceSum / arm.confidenceCount : Number.NaN,
+      };
     }),
-    dailyReturns: daily
-      .slice(-DAILY_RETURNS_KEPT)
-      .map((d) => ({ date: kstDate(d.day), returnPct: d.ret * 100 })),
+    dailyReturns: daily.map((d) => ({ date: kstDate(d.day), returnPct: d.ret * 100 })),
+    layers: layerSignals(core),
+    dataCompleteness: core.markets.flatMap((market, m): CompletenessReport[] => {
+      const snap = core.latestSnapshot[m];
+      return snap
+        ? TIMEFRAMES.map((timeframe) => ({ market, timeframe, pct: snap.completeness[timeframe] * 100 }))
+        : [];
+    }),
+  };
+}
+
+/** Each layer's newest signal per market, over all arms (an arm only runs its own layers). */
+function layerSignals(core: TradingCore): LayerSignalReport[] {
+  const out = new Map<string, LayerSignalReport>();
+  core.markets.forEach((market, m) => {
+    for (const perMarket of core.latestSignal) {
+      const signal = perMarket[m];
+      if (!signal) continue;
+      for (const [layer, s] of Object.entries(signal.layers) as [string, LayerSignal | undefined][]) {
+        if (s) out.set(`${market}/${layer}`, { market, layer, action: s.action, confidence: s.confidence });
+      }
+    }
   });
+  return [...out.values()];
 }
