@@ -47,7 +47,10 @@ export function classifyDbError(err: unknown): unknown {
     code === '57P01' ||
     code === '57P02' ||
     code === '57P03' ||
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+    // node-postgres' own messages for a dropped connection and a pool that could not connect in time.
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    );
   if (!lost) return err;
   return new StoreError(
     'UNAVAILABLE',
