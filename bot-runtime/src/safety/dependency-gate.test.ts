@@ -40,6 +40,7 @@ describe('DependencyGate', () => {
     await gate.probe();
     expect(gate.canOpenPositions()).toBe(true);
     expect(gate.readiness()).toEqual({ ready: true, reasons: [] });
+    expect(gate.readyz()).toEqual({ status: 200, body: 'ok\n' });
     expect(await gauge()).toEqual({ postgres: 1, redis: 1, exchange: 1 });
 
     health.exchange = false;
@@ -49,6 +50,7 @@ describe('DependencyGate', () => {
     expect(gate.canOpenPositions()).toBe(false);
     expect(gate.canClosePositions()).toBe(false);
     expect(gate.readiness()).toEqual({ ready: false, reasons: ['exchange: exchange is down'] });
+    expect(gate.readyz()).toEqual({ status: 503, body: 'not ready:\nexchange: exchange is down\n' });
     expect(await gauge()).toEqual({ postgres: 1, redis: 1, exchange: 0 });
 
     health.exchange = true;

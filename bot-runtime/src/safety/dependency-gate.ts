@@ -139,6 +139,14 @@ export class DependencyGate {
     return { ready: reasons.length === 0, reasons };
   }
 
+  /** The /readyz answer: 200 "ok", or 503 with one line per down dependency (kubelet shows it). */
+  readyz(): { status: 200 | 503; body: string } {
+    const { ready, reasons } = this.readiness();
+    return ready
+      ? { status: 200, body: 'ok\n' }
+      : { status: 503, body: `not ready:\n${reasons.join('\n')}\n` };
+  }
+
   status(): DependencyStatus[] {
     return [...this.deps.values()].map(({ name, up, since, lastError }) => ({ name, up, since, lastError }));
   }
