@@ -38,6 +38,7 @@ export class Bollinger {
   readonly params: BollingerParams;
   readonly #ring: Float64Array;
   #count = 0;
+  #slot = 0;
   #total = 0;
   #total2 = 0;
   #value: BollingerValue = WARMING;
@@ -50,13 +51,14 @@ export class Bollinger {
 
   update(x: number): BollingerValue {
     const p = this.params.period;
-    const slot = this.#count % p;
+    const slot = this.#slot;
+    this.#slot = slot + 1 === p ? 0 : slot + 1;
     this.#count++;
     this.#ring[slot] = x;
     this.#total += x;
     this.#total2 += x * x;
     if (this.#count < p) return WARMING;
-    const oldest = this.#ring[(slot + 1) % p]!;
+    const oldest = this.#ring[this.#slot]!;
     const middle = this.#total / p;
     this.#total -= oldest;
     let variance = this.#total2 / p;

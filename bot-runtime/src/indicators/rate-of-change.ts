@@ -6,6 +6,7 @@ export class RateOfChange {
   readonly period: number;
   readonly #ring: Float64Array;
   #count = 0;
+  #slot = 0;
   #value = Number.NaN;
 
   constructor(period = 10) {
@@ -15,7 +16,8 @@ export class RateOfChange {
   }
 
   update(x: number): number {
-    const slot = this.#count % this.period;
+    const slot = this.#slot;
+    this.#slot = slot + 1 === this.period ? 0 : slot + 1;
     const old = this.#ring[slot]!;
     this.#ring[slot] = x;
     this.#count++;

@@ -6,6 +6,7 @@ export class Sma {
   readonly period: number;
   readonly #ring: Float64Array;
   #count = 0;
+  #slot = 0;
   #total = 0;
   #value = Number.NaN;
 
@@ -17,14 +18,17 @@ export class Sma {
 
   /** Feeds one value; returns the average of the last `period` values (NaN until there are that many). */
   update(x: number): number {
-    const slot = this.#count % this.period;
+    const p = this.period;
+    // Ring index kept by increment-and-wrap: a modulo by a variable costs more than the rest.
+    const slot = this.#slot;
+    this.#slot = slot + 1 === p ? 0 : slot + 1;
     this.#count++;
     this.#ring[slot] = x;
     this.#total += x;
-    if (this.#count < this.period) return Number.NaN;
-    this.#value = this.#total / this.period;
-    // The oldest value leaves the sum after the division, as in ta_SMA.c.
-    this.#total -= this.#ring[(slot + 1) % this.period]!;
+    if (this.#count < p) return Number.NaN;
+    this.#value = this.#total / p;
+    // The oldest value leaves the sum after the division, as in ta_SMA.c; it sits in the next slot.
+    this.#total -= this.#ring[this.#slot]!;
     return this.#value;
   }
 
