@@ -102,7 +102,7 @@ describe('trader lease on Redis', () => {
     await a.stop({ release: false });
     await until('b acquires', () => b.isHeld(), ttlMs * 3);
     // The key expires at most ttl after A's last renewal; B retries every ttl/3.
-    expect(Date.now() - crashedAt).toBeLessThanOrEqual(ttlMs + b.renewEveryMs + 500);
+    expect(Date.now() - crashedAt).toBeLessThanOrEqual(ttlMs + b.renewEveryMs + 1_000);
     expect(b.fencingToken()).toBeGreaterThan(tokenA);
     expect(events).toEqual([{ type: 'acquired', token: b.fencingToken() }]);
   });
@@ -136,8 +136,10 @@ describe('trader lease on Redis', () => {
     const cutAt = Date.now();
     await proxy.down();
     await until('lease lost', () => events.some((e) => e.type === 'lost'), ttlMs * 3);
-    // Lost no later than the TTL after the last successful renewal (renewals run every ttl/3).
-    expect(Date.now() - cutAt).toBeLessThanOrEqual(ttlMs + 300);
+    // Lost no later than the TTL after the last successful renewal (renewals run every ttl/3);
+    // the slack is for timer lateness on a loaded shared machine. That it gives up BEFORE Redis
+    // expires the key is exact arithmetic, unit-tested with an injected clock (trader-lease.test.ts).
+    expect(Date.now() - cutAt).toBeLessThanOrEqual(ttlMs + 1_000);
     expect(a.isHeld()).toBe(false);
     expect(a.reason()).toMatch(/trader lease lost/);
     await proxy.up();

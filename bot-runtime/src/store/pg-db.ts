@@ -100,7 +100,12 @@ export class PgDb implements Db {
   }
 
   async exec(sql: string): Promise<void> {
-    await this.query(sql);
+    try {
+      // No parameters: node-postgres uses the simple protocol, which runs several statements.
+      await this.pool.query(sql);
+    } catch (err) {
+      throw classifyDbError(err);
+    }
   }
 
   async close(): Promise<void> {

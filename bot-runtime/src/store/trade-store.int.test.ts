@@ -72,3 +72,27 @@ describe('PostgreSQL under concurrency', () => {
     }
   });
 });
+
+describe('PgDb', () => {
+  it('exec runs several statements; a failed transaction leaves nothing behind', async () => {
+    const schema = await createTestSchema(inject('databaseUrl'));
+    const db = schema.connect({ maxConnections: 1 });
+    try {
+      await db.exec(
+        'CREATE TABLE t (x int PRIMARY KEY); INSERT INTO t VALUES (1); INSERT INTO t VALUES (2);',
+      );
+      const err = await db
+        .transaction(async (tx) => {
+          await tx.query('INSERT INTO t VALUES (3)');
+          await tx.query('INSERT INTO t VALUES (1)');
+        })
+        .catch((e: unknown) => e);
+      expect((err as { code?: string }).code).toBe('23505');
+      const r = await db.query<{ x: number }>('SELECT x FROM t ORDER BY x');
+      expect(r.rows.map((row) => row.x)).toEqual([1, 2]);
+    } finally {
+      await db.close();
+      await schema.drop();
+    }
+  });
+});
