@@ -146,11 +146,3 @@ export function planRevisions(input: RevisionPlanInput): RevisionPlan {
     rollbackNow: decision.rollBack && stableStored ? decision : undefined,
   };
 }
-
-/** Whether the rollback part of the status differs from what the bot shows (conditions aside). */
-export function rollbackStatusChanged(current: TradingBot['status'], plan: RevisionPlan): boolean {
-  return (
-    current?.stableRevision !== plan.stableRevision ||
-    JSON.stringify(current?.rollbacks ?? []) !== JSON.stringify(plan.rollbacks ?? [])
-  );
-}
