@@ -9,6 +9,8 @@ export class CandleWindow {
   readonly capacity: number;
   #start = 0;
   #length = 0;
+  /** Slot the next candle goes to. */
+  #next = 0;
   readonly #openTime: Float64Array;
   readonly #open: Float64Array;
   readonly #high: Float64Array;
@@ -38,14 +40,11 @@ export class CandleWindow {
   }
 
   push(c: CandleFields): void {
-    let slot: number;
-    if (this.#length < this.capacity) {
-      slot = (this.#start + this.#length) % this.capacity;
-      this.#length++;
-    } else {
-      slot = this.#start;
-      this.#start = (this.#start + 1) % this.capacity;
-    }
+    // Slots advance by increment-and-wrap (no modulo: this runs for every candle of a backtest).
+    const slot = this.#next;
+    this.#next = slot + 1 === this.capacity ? 0 : slot + 1;
+    if (this.#length < this.capacity) this.#length++;
+    else this.#start = this.#next;
     this.#openTime[slot] = c.openTime;
     this.#open[slot] = c.open;
     this.#high[slot] = c.high;
