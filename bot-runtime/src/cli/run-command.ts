@@ -13,11 +13,16 @@ import { RuntimeMetrics, startMetricsServer } from '../report/metrics-server.ts'
 import { type FlagSpec, helpText, parseFlags, parseIntFlag, parseNumberFlag } from './args.ts';
 import type { CommandIo } from './backtest-command.ts';
 import { CliError } from './errors.ts';
-import { loadSpecFile } from './load-spec.ts';
+import { loadRuntimeConfigFile, loadSpecFile } from './load-spec.ts';
 import { openMarketSource } from './market-source.ts';
 
 export const RUN_FLAGS = {
-  file: { type: 'string', short: 'f', value: 'FILE', description: 'TradingBot YAML (required)' },
+  file: { type: 'string', short: 'f', value: 'FILE', description: 'TradingBot YAML (or --config)' },
+  config: {
+    type: 'string',
+    value: 'FILE',
+    description: 'RuntimeConfig JSON rendered by the operator (in-cluster form)',
+  },
   data: { type: 'string', value: 'DIR', description: 'replay candle files instead of spec.marketData' },
   synthetic: {
     type: 'string',
@@ -41,6 +46,9 @@ export const RUN_FLAGS = {
 export const RUN_SUMMARY =
   'Paper-trades the bot: one decision cycle every spec.cycleSeconds on the wall clock, JSON-line decision log, /metrics and /healthz.';
 
+const LISTEN_LOCAL = '127.0.0.1:9464';
+const LISTEN_IN_CLUSTER = '0.0.0.0:8080';
+
 /** Missing this many cycles in a row makes /healthz fail. */
 const STALE_CYCLES = 3;
 
@@ -50,7 +58,21 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     io.stdout.write(helpText('run', RUN_SUMMARY, RUN_FLAGS));
     return 0;
   }
-  const { bot, spec } = await loadSpecFile('run', flags.file);
+  if ((flags.file === undefined) === (flags.config === undefined)) {
+    throw new CliError(
+      'USAGE',
+      'kubetrade run: give exactly one of -f/--file <tradingbot.yaml> or --config <runtime-config.json>',
+    );
+  }
+  const specFile = (flags.file ?? flags.config)!;
+  const loaded = flags.config
+    ? await loadRuntimeConfigFile('run', flags.config)
+    : await loadSpecFile('run', flags.file).then(({ bot, spec }) => ({
+        name: bot.metadata.name ?? 'bot',
+        revision: 'local',
+        spec,
+      }));
+  const { spec, revision } = loaded;
   if (spec.mode === 'live') {
     throw new CliError(
       'CONFIG',
@@ -59,7 +81,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   }
   const speed = parseNumberFlag('run', 'speed', flags.speed) ?? 1;
   const maxCycles = parseIntFlag('run', 'cycles', flags.cycles, 1);
-  const [host, portText] = splitListen(flags.listen ?? '127.0.0.1:9464');
+  // In-cluster (--config) the probes and Prometheus reach the pod on the operator's runtime HTTP
+  // port (operator/src/tradingbot/workload-config.ts RUNTIME_HTTP_PORT = 8080) on every interface.
+  const [host, portText] = splitListen(flags.listen ?? (flags.config ? LISTEN_IN_CLUSTER : LISTEN_LOCAL));
   const port = parseIntFlag('run', 'listen', portText, 0)!;
   const now = Date.now();
   const step = TIMEFRAME_MS['5m'];
@@ -68,12 +92,12 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const choice = await openMarketSource({
     command: 'run',
     spec,
-    specFile: flags.file!,
+    specFile,
     data: flags.data,
     synthetic: parseIntFlag('run', 'synthetic', flags.synthetic, 0),
     syntheticStart,
   });
-  const name = bot.metadata.name ?? 'bot';
+  const name = loaded.name;
   const log = (msg: string, fields: Record<string, unknown> = {}): void => {
     io.stdout.write(
       `${JSON.stringify({ time: new Date().toISOString(), level: 'info', bot: name, msg, ...fields })}\n`,
@@ -95,14 +119,17 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
 
   const metrics = new RuntimeMetrics(name);
   let lastCycleWall: number | undefined;
+  const abort = new AbortController();
   const server = await startMetricsServer({
     metrics,
-    health: { lastCycleWallMs: () => lastCycleWall },
+    health: {
+      lastCycleWallMs: () => lastCycleWall,
+      ready: () => lastCycleWall !== undefined && !abort.signal.aborted,
+    },
     staleAfterMs: (STALE_CYCLES * spec.cycleSeconds * 1000) / speed + 5_000,
     host,
     port,
   });
-  const abort = new AbortController();
   const stop = (sig: string): void => {
     log('stopping', { signal: sig });
     abort.abort();
@@ -113,6 +140,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   process.once('SIGINT', onInt);
   if (spec.paused) log('paused', { reason: 'spec.paused is true: following the market, sending no orders' });
   log('started', {
+    revision,
     source: choice.description,
     markets: choice.markets,
     arms: spec.capital.split.map((a) => a.name),
@@ -148,7 +176,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     }),
     models,
     bot: name,
-    revision: 'local',
+    revision,
     signal: abort.signal,
     trade: !spec.paused,
     ...(maxCycles !== undefined ? { maxCycles } : {}),

@@ -1,4 +1,4 @@
-// `/metrics` (Prometheus text, prom-client) and `/healthz` for `kubetrade run`. Health means "the
+// `/metrics` (Prometheus text, prom-client), `/healthz` and `/readyz` for `kubetrade run`. Health means "the
 // loop completed a cycle recently": stale for more than `staleAfterMs` -> 503, so a stuck loop is
 // restarted by the kubelet's liveness probe.
 import { createServer, type Server } from 'node:http';
@@ -65,6 +65,8 @@ export class RuntimeMetrics {
 export interface HealthSource {
   /** Wall-clock ms of the last completed cycle, or undefined before the first one. */
   lastCycleWallMs(): number | undefined;
+  /** Ready to trade: warm-up done and not stopping (the readiness probe, /readyz). */
+  ready(): boolean;
 }
 
 export async function startMetricsServer(opts: {
@@ -96,8 +98,14 @@ export async function startMetricsServer(opts: {
       res.end(JSON.stringify({ ok, lastCycleAgeMs: age ?? null, staleAfterMs: opts.staleAfterMs }));
       return;
     }
+    if (req.url === '/readyz') {
+      const ok = opts.health.ready();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok }));
+      return;
+    }
     res.writeHead(404);
-    res.end('not found: try /metrics or /healthz\n');
+    res.end('not found: try /metrics, /healthz or /readyz\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
