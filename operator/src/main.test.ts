@@ -1,6 +1,9 @@
 // The CLI edge: a bad flag or env value stops start-up before anything touches the cluster.
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -37,6 +40,45 @@ describe('kubetrade-operator CLI', () => {
     expect(code).toBe(2);
     expect(stdout).toContain('KUBETRADE_SYNC_PERIOD');
     expect(stdout).toContain('often');
+  });
+
+  it('exits 1 with a JSON line when the kubeconfig cannot be read', async () => {
+    const { code, stdout } = await cli(['--leader-elect=false', '--metrics-bind-address=0'], {
+      KUBECONFIG: '/nonexistent/kubeconfig',
+    });
+    expect(code).toBe(1);
+    const line = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(line.msg).toBe('operator failed to start');
+    expect(line.err.code).toBe('ENOENT');
+  });
+
+  it('exits 1 with a JSON line when the metrics port is taken', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    const dir = mkdtempSync(join(tmpdir(), 'kt-main-'));
+    // A cluster nobody listens on: the server binds before anything talks to the apiserver.
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\n' +
+        'users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    try {
+      const { code, stdout } = await cli(
+        [`--metrics-bind-address=127.0.0.1:${port}`, '--leader-elect=false'],
+        {
+          KUBECONFIG: kubeconfig,
+        },
+      );
+      expect(code).toBe(1);
+      const line = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      expect(line.msg).toBe('operator failed to start');
+      expect(line.err.code).toBe('EADDRINUSE');
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints every flag on --help', async () => {

@@ -83,15 +83,22 @@ export async function runFromCli(argv = process.argv.slice(2), env = process.env
     return;
   }
   const log = new Logger({ level: config.logLevel, fields: { logger: 'kubetrade-operator' } });
-  const running = await startOperator(config, {
-    log,
-    // Like controller-runtime: a replica that lost its Lease exits, and the Deployment restarts
-    // it as a clean follower (no half-stopped state to reason about).
-    onLostLeadership: () => {
-      log.error('leadership lost; exiting so the pod restarts as a follower');
-      process.exit(1);
-    },
-  });
+  let running: RunningOperator;
+  try {
+    running = await startOperator(config, {
+      log,
+      // Like controller-runtime: a replica that lost its Lease exits, and the Deployment restarts
+      // it as a clean follower (no half-stopped state to reason about).
+      onLostLeadership: () => {
+        log.error('leadership lost; exiting so the pod restarts as a follower');
+        process.exit(1);
+      },
+    });
+  } catch (err) {
+    // E.g. the metrics port is taken or the kubeconfig is unreadable: say so in one JSON line.
+    log.error('operator failed to start', { err });
+    process.exit(1);
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
