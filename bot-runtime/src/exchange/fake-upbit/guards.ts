@@ -2,6 +2,9 @@
 // the query hash against the exact query sent, a nonce never seen before; and the per-group,
 // per-second request budget reported in `Remaining-Req`. Error names follow docs.upbit.com.
 import { hashedQuery, queryHash, verifyUpbitJwt } from '../upbit/auth.ts';
+
+export { UPBIT_GROUP_LIMITS } from '../upbit/rate-limiter.ts';
+
 import { UpbitApiError } from './book.ts';
 
 export class Authenticator {
@@ -80,21 +83,12 @@ export function urlQueryForHash(rawSearch: string): string {
   }
 }
 
-/** Upbit's groups and their per-second limits (docs.upbit.com "요청 수 제한", 2025). */
-export const UPBIT_GROUP_LIMITS: Record<string, number> = {
-  order: 8,
-  default: 30,
-  candle: 10,
-  ticker: 10,
-  market: 10,
-};
-
 export class RequestBudget {
-  readonly #limits: Record<string, number>;
+  readonly #limits: Readonly<Record<string, number>>;
   readonly #now: () => number;
   readonly #used = new Map<string, { window: number; count: number }>();
 
-  constructor(limits: Record<string, number>, now: () => number) {
+  constructor(limits: Readonly<Record<string, number>>, now: () => number) {
     this.#limits = limits;
     this.#now = now;
   }

@@ -152,6 +152,14 @@ describe('exchange error paths', () => {
     expect(h.limiter.backoffs).toBe(0);
   });
 
+  it("a first burst with the default limiter is paced by Upbit's documented limits: no 429 at all", async () => {
+    h = await startHarness();
+    const client = new UpbitClient({ baseUrl: h.fake.url, credentials: TEST_KEYS }); // default limiter
+    const results = await Promise.all(Array.from({ length: 15 }, () => client.tickers(['KRW-BTC'])));
+    expect(results).toHaveLength(15);
+    expect(h.fake.log.filter((r) => r.status === 429)).toHaveLength(0);
+  });
+
   it('418 stops: a typed EXCHANGE_BLOCKED, and nothing more is sent afterwards', async () => {
     h = await startHarness({ faults: { blocked: true } });
     expect(await failure(h.client.tickers(['KRW-BTC']))).toMatchObject({

@@ -63,6 +63,15 @@ describe('RateLimiter', () => {
     expect(t.sleeps).toEqual([1000]);
   });
 
+  it("paces a first burst by Upbit's documented limits before any header arrived", async () => {
+    const t = fakeTime();
+    const limiter = new RateLimiter({ ...cfg, initialLimits: { order: 2 } }, t.deps);
+    for (let i = 0; i < 5; i++) await limiter.acquire('order', 'POST /v1/orders');
+    expect(t.sleeps).toEqual([1000, 1000]);
+    await limiter.acquire('candle', 'GET /v1/candles/days'); // no known limit: not paced
+    expect(t.sleeps).toHaveLength(2);
+  });
+
   it('backs off exponentially with jitter, capped', async () => {
     const t = fakeTime();
     const limiter = new RateLimiter(cfg, { ...t.deps, random: () => 1 });

@@ -4,18 +4,34 @@
 // exponentially with jitter; a 418 (blocked for ignoring 429s) stops every call until `unblock()`.
 import { ExchangeError } from '../errors.ts';
 
+/**
+ * Upbit's documented per-second budget per group (docs.upbit.com "요청 수 제한": orders 8/s, other
+ * exchange calls 30/s, each quotation group 10/s). The client starts from these before any header
+ * arrives, so a first burst is paced instead of answered with 429s; the fake enforces the same table.
+ */
+export const UPBIT_GROUP_LIMITS: Readonly<Record<string, number>> = {
+  order: 8,
+  default: 30,
+  candle: 10,
+  ticker: 10,
+  market: 10,
+};
+
 export interface RateLimiterConfig {
   /** Length of Upbit's counting window; its header counts per second. */
   windowMs: number;
   /** First 429 back-off; doubles per attempt up to maxBackoffMs, then +-50% jitter. */
   baseBackoffMs: number;
   maxBackoffMs: number;
+  /** Budget per group before the exchange has said anything (UPBIT_GROUP_LIMITS); none: unpaced. */
+  initialLimits?: Readonly<Record<string, number>>;
 }
 
 export const UPBIT_RATE_LIMITS: RateLimiterConfig = {
   windowMs: 1000,
   baseBackoffMs: 250,
   maxBackoffMs: 8000,
+  initialLimits: UPBIT_GROUP_LIMITS,
 };
 
 export interface RemainingReq {
@@ -75,12 +91,16 @@ export class RateLimiter {
   /** Waits until `group` may send; throws EXCHANGE_BLOCKED after a 418 so nothing is sent. */
   async acquire(group: string, endpoint: string): Promise<void> {
     this.#throwIfBlocked(endpoint);
-    const budget = this.#groups.get(group);
-    if (!budget) return;
     const now = this.#deps.now();
-    if (now >= budget.windowEnd) {
-      this.#groups.delete(group);
-      return;
+    let budget = this.#groups.get(group);
+    if (!budget || now >= budget.windowEnd) {
+      const limit = this.#cfg.initialLimits?.[group];
+      if (limit === undefined) {
+        this.#groups.delete(group);
+        return;
+      }
+      budget = { remaining: limit, windowEnd: now + this.#cfg.windowMs };
+      this.#groups.set(group, budget);
     }
     if (budget.remaining > 0) {
       // Count our own call so concurrent callers do not all spend the last slot.
@@ -90,8 +110,10 @@ export class RateLimiter {
     const wait = budget.windowEnd - now;
     this.waitedMs += wait;
     await this.#deps.sleep(wait);
-    this.#groups.delete(group);
-    this.#throwIfBlocked(endpoint);
+    // Look again rather than assume a fresh window: answers that arrived meanwhile may have told
+    // how much of the exchange's current second is left (measured: a burst of 15 earned 429s when
+    // waiters discarded that and all went at once), and callers that waited together take turns.
+    return this.acquire(group, endpoint);
   }
 
   /**
