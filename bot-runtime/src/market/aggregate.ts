@@ -39,8 +39,12 @@ export class CandleAggregator {
    */
   push(c: CandleFields): Candle[] {
     let closed = NOTHING_CLOSED;
-    const start = bucketStart(c.openTime, this.#bucketMs);
     const cur = this.#current;
+    // Inside the pending bucket no division is needed (a float modulo per candle showed in profiles).
+    const start =
+      cur !== undefined && c.openTime >= cur.openTime && c.openTime < cur.openTime + this.#bucketMs
+        ? cur.openTime
+        : bucketStart(c.openTime, this.#bucketMs);
     if (cur !== undefined && cur.openTime !== start) {
       closed = [this.#emit(cur)];
       this.#current = undefined;

@@ -88,21 +88,21 @@ export class TimeframeBook {
     const quarter = this.#aggregators['15m'].push(candle);
     const hour = this.#cascade('1h', quarter);
     const day = this.#cascade('1d', hour);
-    let closed = NOTHING_CLOSED;
-    for (const [tf, aggregated] of [
-      ['15m', quarter],
-      ['1h', hour],
-      ['1d', day],
-    ] as const) {
-      const now = this.#closedCandles(tf, aggregated);
-      if (now.length === 0) continue;
-      for (const c of now) {
-        this.#windows[tf].push(c);
-        this.#lastEmitted[tf] = c.openTime;
-      }
-      closed = closed.length === 0 ? now : [...closed, ...now];
+    // Three calls, not a loop over [tf, candles] pairs: that array would be garbage on every push.
+    let closed = this.#accept('15m', quarter, NOTHING_CLOSED);
+    closed = this.#accept('1h', hour, closed);
+    return this.#accept('1d', day, closed);
+  }
+
+  /** Records the `tf` candles closed now in its window and appends them to `closed`. */
+  #accept(tf: HigherTimeframe, aggregated: Candle[], closed: Candle[]): Candle[] {
+    const now = this.#closedCandles(tf, aggregated);
+    if (now.length === 0) return closed;
+    for (const c of now) {
+      this.#windows[tf].push(c);
+      this.#lastEmitted[tf] = c.openTime;
     }
-    return closed;
+    return closed.length === 0 ? now : [...closed, ...now];
   }
 
   window(tf: Timeframe): CandleWindow {
