@@ -285,6 +285,7 @@ async function cli(args: string[]): Promise<void> {
   const steadySeconds = flag(args, 'steady-seconds', 60);
   const kubeConfig = benchKubeConfig();
   const latency = await benchApplyToChildren({ kubeConfig, bots: latencyBots });
+  process.stderr.write(`${JSON.stringify({ benchApplyToChildren: latency })}\n`);
   const scale = await benchScale({ kubeConfig, bots, steadySeconds });
   const rows: Array<[string, string, string]> = [
     [`apply -> children p50 (${latency.bots} bots)`, `${latency.p50Ms.toFixed(1)} ms`, '<= 50 ms'],
@@ -296,6 +297,7 @@ async function cli(args: string[]): Promise<void> {
     [`writes in ${scale.steadySeconds} s steady state`, String(scale.steadyStateWrites), '0'],
     ['  (reconciles in that window)', String(scale.steadyStateReconciles), ''],
   ];
+  process.stderr.write(`${JSON.stringify({ benchScale: scale })}\n`);
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`${'measure'.padEnd(w)}  ${'value'.padStart(12)}  target\n`);
   for (const [k, v, t] of rows) process.stdout.write(`${k.padEnd(w)}  ${v.padStart(12)}  ${t}\n`);
