@@ -15,6 +15,7 @@ export {
 } from './data-issue.ts';
 export { type FileNameInfo, inferFromFileName } from './file-names.ts';
 export { Prng } from './prng.ts';
+export type { ParsedFile, RawCandles } from './raw-candles.ts';
 export {
   coverageOf,
   type ReplayOptions,
