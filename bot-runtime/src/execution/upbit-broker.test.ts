@@ -3,7 +3,7 @@ import { isExchangeError } from '../exchange/errors.ts';
 import { failure, type Harness, startHarness, TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
 import type { OrderLookup } from '../safety/reconcile.ts';
 import type { OrderIntent } from '../types.ts';
-import { liveUpbitBroker, stateOf, UpbitBroker } from './upbit-broker.ts';
+import { liveUpbitBroker, UpbitBroker } from './upbit-broker.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -263,26 +263,6 @@ describe('UpbitBroker', () => {
     expect((await failure(broker.submit(intent()))).code).toBe('EXCHANGE_BLOCKED');
     expect(broker.blocked).toBe(true);
     expect(h.fake.book.orders).toHaveLength(1);
-  });
-
-  it.each([
-    ['wait', 'limit', 0, 'submitted'],
-    ['watch', 'limit', 0, 'submitted'],
-    ['wait', 'market', 0.1, 'partially_filled'],
-    ['done', 'market', 1, 'filled'],
-    ['cancel', 'limit', 0, 'cancelled'],
-    ['cancel', 'limit', 0.5, 'cancelled'],
-    ['cancel', 'price', 0.5, 'filled'],
-    ['cancel', 'price', 0, 'cancelled'],
-  ] as const)(
-    'maps Upbit state %s of a %s order with executed %s to %s',
-    (state, ordType, executedVolume, expected) => {
-      expect(stateOf({ state, ordType, executedVolume })).toBe(expected);
-    },
-  );
-
-  it('a market buy WE cancelled stays cancelled even with something executed', () => {
-    expect(stateOf({ state: 'cancel', ordType: 'price', executedVolume: 0.5 }, true)).toBe('cancelled');
   });
 });
 

@@ -6,10 +6,11 @@
 // second POST into a rejection instead of a second order.
 import { ExchangeError, isExchangeError, OUTCOME_UNKNOWN } from '../exchange/errors.ts';
 import { UpbitClient } from '../exchange/upbit/client.ts';
+import { assertSameOrder, newTrades, orderState } from '../exchange/upbit/order-view.ts';
 import type { UpbitOrder } from '../exchange/upbit/responses.ts';
 import { isKrwMarket, minOrderQuote, roundCash } from '../portfolio/market-rules.ts';
 import type { Fill, OrderIntent } from '../types.ts';
-import { type Broker, type Order, type OrderState, type RejectionCode, TERMINAL_STATES } from './broker.ts';
+import { type Broker, type Order, type RejectionCode, TERMINAL_STATES } from './broker.ts';
 
 /** A fill with the exchange's own trade id (Upbit trades[].uuid): the store's exactly-once key. */
 export type ExchangeFill = Fill & { tradeId: string };
@@ -63,7 +64,7 @@ interface Tracked {
   tradeIds: Set<string>;
   feesReported: number;
   finished: boolean;
-  /** We asked for the cancel: a `cancel` state is then a real cancellation (see stateOf). */
+  /** We asked for the cancel: a `cancel` state is then a real cancellation (see orderState). */
   cancelRequested: boolean;
 }
 
@@ -268,37 +269,41 @@ export class UpbitBroker implements LiveBroker {
   }
 
   #apply(tracked: Tracked, upbit: UpbitOrder): LiveOrder {
-    assertSameOrder(tracked, upbit);
+    const order = tracked.order;
+    const { intent } = order;
+    assertSameOrder(
+      {
+        identifier: intent.clientOrderId,
+        uuid: tracked.uuid,
+        market: intent.market,
+        side: intent.side === 'buy' ? 'bid' : 'ask',
+      },
+      upbit,
+    );
     tracked.uuid = upbit.uuid;
     tracked.uncertain = false;
-    const order = tracked.order;
-    const fresh = upbit.trades.filter((t) => !tracked.tradeIds.has(t.uuid));
-    const feeDelta = Math.max(0, upbit.paidFee - tracked.feesReported);
-    const freshFunds = fresh.reduce((s, t) => s + t.funds, 0);
-    let feeLeft = feeDelta;
-    fresh.forEach((t, i) => {
-      tracked.tradeIds.add(t.uuid);
-      const fee = i === fresh.length - 1 ? feeLeft : freshFunds > 0 ? (feeDelta * t.funds) / freshFunds : 0;
-      feeLeft -= fee;
+    const fresh = newTrades(upbit, tracked.tradeIds, tracked.feesReported);
+    for (const t of fresh) {
+      tracked.tradeIds.add(t.tradeId);
       order.filledQuote += t.funds;
       const fill: ExchangeFill = {
-        clientOrderId: order.intent.clientOrderId,
-        market: order.intent.market,
-        side: order.intent.side,
+        clientOrderId: intent.clientOrderId,
+        market: intent.market,
+        side: intent.side,
         price: t.price,
         volume: t.volume,
-        fee,
-        time: t.createdAt,
-        tradeId: t.uuid,
+        fee: t.fee,
+        time: t.time,
+        tradeId: t.tradeId,
       };
       order.trades.push(fill);
       this.#fills.push(fill);
-    });
+    }
     order.exchangeOrderId = upbit.uuid;
     if (fresh.length > 0) tracked.feesReported = upbit.paidFee;
     order.filledVolume = Math.max(order.filledVolume, upbit.executedVolume);
     order.fees = tracked.feesReported;
-    order.state = stateOf(upbit, tracked.cancelRequested);
+    order.state = orderState(upbit, tracked.cancelRequested);
     order.updatedAt = this.#now();
     if (TERMINAL_STATES.has(order.state) && !tracked.finished) {
       tracked.finished = true;
@@ -320,27 +325,6 @@ export class UpbitBroker implements LiveBroker {
 }
 
 /**
- * An answer about another order (identifier, uuid, market or side differ) must never move this
- * one's state or money: refuse it like any other invalid response.
- */
-function assertSameOrder(tracked: Tracked, upbit: UpbitOrder): void {
-  const { intent } = tracked.order;
-  const side = intent.side === 'buy' ? 'bid' : 'ask';
-  const mismatch =
-    (upbit.identifier !== undefined && upbit.identifier !== intent.clientOrderId && 'identifier') ||
-    (tracked.uuid !== undefined && upbit.uuid !== tracked.uuid && 'uuid') ||
-    (upbit.market !== intent.market && 'market') ||
-    (upbit.side !== side && 'side');
-  if (mismatch) {
-    throw new ExchangeError(
-      'EXCHANGE_INVALID_RESPONSE',
-      'GET /v1/order',
-      `field ${mismatch}: the exchange answered about order ${upbit.uuid} (${upbit.market} ${upbit.side}, identifier ${upbit.identifier ?? 'none'}) for ${intent.clientOrderId} (${intent.market} ${side}); response refused`,
-    );
-  }
-}
-
-/**
  * The live broker for `mode: live`: credentials from UPBIT_ACCESS_KEY / UPBIT_SECRET_KEY only (the
  * operator mounts spec.credentialsSecretRef as env), REST base from spec.exchange.baseUrl, minimum
  * order from spec.risk.minOrderKRW. Throws EXCHANGE_CREDENTIALS_MISSING before anything is sent.
@@ -351,23 +335,4 @@ export function liveUpbitBroker(
 ): UpbitBroker {
   const client = UpbitClient.fromEnv({ baseUrl: opts.baseUrl, ...(opts.log ? { log: opts.log } : {}) }, env);
   return new UpbitBroker(client, { minOrderKRW: opts.minOrderKRW });
-}
-
-/**
- * Upbit wait/watch -> submitted or partially_filled; done -> filled; cancel -> cancelled. Upbit
- * quirk: a market buy (ord_type=price) that spent all it could ends as `cancel` when the KRW left
- * is below one more unit; with something executed and no cancel asked for, that is a filled buy.
- */
-export function stateOf(
-  o: Pick<UpbitOrder, 'state' | 'executedVolume' | 'ordType'>,
-  cancelRequested = false,
-): OrderState {
-  switch (o.state) {
-    case 'done':
-      return 'filled';
-    case 'cancel':
-      return o.ordType === 'price' && o.executedVolume > 0 && !cancelRequested ? 'filled' : 'cancelled';
-    default:
-      return o.executedVolume > 0 ? 'partially_filled' : 'submitted';
-  }
 }
