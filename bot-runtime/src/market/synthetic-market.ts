@@ -55,11 +55,14 @@ const DAILY_VOLATILITY_SWING = 0.15;
 // Binance candles vs ~8 without jumps): about one every two weeks, of ~14 calm volatilities.
 const JUMP_PER_CANDLE = 1 / 4032;
 const JUMP_SIZE = 14;
+/** cos of the time of day for each 5m slot (start is on the 5m grid), computed once. */
+const DAILY_RHYTHM = Array.from({ length: TIMEFRAME_MS['1d'] / TIMEFRAME_MS['5m'] }, (_, slot) =>
+  Math.cos((2 * Math.PI * ((slot * TIMEFRAME_MS['5m']) / TIMEFRAME_MS['1h'] - DAILY_PEAK_UTC_HOUR)) / 24),
+);
 /** Saturday and Sunday (UTC) trade less. */
 const WEEKEND_VOLUME = 0.8;
 /** A load longer than this is a mistake (a `to` years ahead), not a backtest: ~1M candles per market. */
 const MAX_YEARS = 10;
-const HOUR = TIMEFRAME_MS['1h'];
 
 export class SyntheticMarket implements MarketSource {
   readonly markets: string[];
@@ -162,8 +165,7 @@ function generate(seed: number, market: string, start: number, count: number): C
     const r = regimes[i]!;
     logVol = VOL_PERSISTENCE * logVol + VOL_SHOCK * factor.normal();
     const openTime = start + i * STEP;
-    const phase = (2 * Math.PI * ((openTime % DAY) / HOUR - DAILY_PEAK_UTC_HOUR)) / 24;
-    const rhythm = Math.cos(phase);
+    const rhythm = DAILY_RHYTHM[Math.round((openTime % DAY) / STEP)]!;
     const sigma =
       profile.volatility * volatility[r]! * Math.exp(logVol) * (1 + DAILY_VOLATILITY_SWING * rhythm);
     const shock = MARKET_FACTOR_CORRELATION * factor.normal() + idio * own.normal();
