@@ -212,8 +212,12 @@ describe('reconcileOpenOrders with the exchange listing its trades', () => {
     ]);
     const stored = (await store.orders.order(intent.clientOrderId))!;
     expect([stored.filledVolume, stored.exchangeOrderId]).toEqual([3, 'upbit-order-uuid']);
-    // The broker's fill stream delivering the same trades again after the restart writes nothing.
+    // The broker's fill stream delivering the same trades again after the restart writes nothing,
+    // with their trade ids and without (a broker that reports none).
     expect((await store.fills.recordFill(t2)).written).toBe(false);
+    const { tradeId: _, ...withoutId } = t2;
+    expect((await store.fills.recordFill({ ...withoutId, fee: 99 })).written).toBe(false);
+    expect(await store.fills.tradeLogs({ clientOrderId: intent.clientOrderId })).toHaveLength(2);
   });
 });
 

@@ -44,6 +44,14 @@ const INSERT_LOG = `INSERT INTO trade_logs (fill_key, client_order_id, bot, revi
   ON CONFLICT (fill_key) DO NOTHING
   RETURNING id`;
 
+// A fill WITHOUT an exchange trade id (a broker that reports none) is also a duplicate when a row
+// of the same order already has its time, price and volume: the same execution written earlier
+// under its trade id (by reconciliation) or under the other path's key. The cost: two genuinely
+// distinct executions of one order in the same millisecond at the same price and volume would be
+// logged once; brokers that pass trade ids never take this path.
+const SAME_EXECUTION_ABSENT = `AND NOT EXISTS (SELECT 1 FROM trade_logs x WHERE x.client_order_id = $7
+    AND x.filled_at = $6::timestamptz AND x.price = $2::numeric AND x.volume = $3::numeric)`;
+
 export class FillsRepo {
   private readonly db: Db;
 
@@ -76,7 +84,7 @@ export class FillsRepo {
     // ONE statement (atomic, one round trip): the trade log row and the order's totals are written
     // together or not at all; a fill key seen before inserts nothing and so updates nothing.
     const r = await this.db.query(
-      `WITH ins AS (${INSERT_LOG})
+      `WITH ins AS (${fillId ? INSERT_LOG : INSERT_LOG.replace('\n  ON CONFLICT', `\n  ${SAME_EXECUTION_ABSENT}\n  ON CONFLICT`)})
        UPDATE orders SET filled_volume = filled_volume + $3::numeric,
          filled_quote = filled_quote + $2::numeric * $3::numeric, fees = fees + $4::numeric, updated_at = now(),
          state = CASE WHEN state = 'submitted' THEN 'partially_filled' ELSE state END
