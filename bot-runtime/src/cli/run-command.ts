@@ -5,9 +5,11 @@ import { loadStrategyModels } from '../engines/strategy-models.ts';
 import { PaperBroker } from '../execution/paper-broker.ts';
 import type { BatchModels } from '../loop/backtest.ts';
 import { ScaledClock } from '../loop/clock.ts';
+import { LoopError } from '../loop/errors.ts';
 import { PaperRunner } from '../loop/paper-run.ts';
 import type { LoopEvent } from '../loop/trading-core.ts';
 import { warmupMs } from '../loop/warmup.ts';
+import { MarketDataError } from '../market/data-issue.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import { RuntimeMetrics, startMetricsServer } from '../report/metrics-server.ts';
 import { type FlagSpec, helpText, parseFlags, parseIntFlag, parseNumberFlag } from './args.ts';
@@ -199,14 +201,21 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       });
     },
   });
+  let reason: string;
   try {
-    await runner.run();
+    reason = await runner.run();
+  } catch (e) {
+    // The market source ran dry (a replay reached its end) or refused its data: stop with the reason.
+    if (e instanceof LoopError || e instanceof MarketDataError)
+      throw new CliError('DATA', `kubetrade run: ${e.message}`);
+    throw e;
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
     await server.close();
   }
   log('stopped', {
+    reason,
     arms: runner.core.arms.map((a) => ({
       arm: a.spec.name,
       equity: a.equity(runner.core.lastClose),

@@ -115,4 +115,26 @@ describe('PaperRunner (kubetrade run)', () => {
     expect(paused.events).toEqual([]);
     expect(paused.lastClose).toEqual(live.lastClose);
   });
+
+  it('returns sourceEnded when a replay has no candles left, maxCycles when the limit is reached', async () => {
+    const spec = applyDefaults({
+      markets: MARKETS,
+      capital: { totalKRW: 1_000_000, split: [{ name: 'tech', weight: 100, layers: ['technical'] }] },
+    } as never);
+    const runner = (start: number, maxCycles: number) =>
+      new PaperRunner({
+        spec: { ...spec, cycleSeconds: 3600 },
+        source: source(),
+        markets: MARKETS,
+        clock: new SimulatedClock(start),
+        broker: new PaperBroker({ feePct: 0.05, slippagePct: 0.05, minOrderKRW: 5_000 }),
+        bot: 'b',
+        revision: 'r1',
+        signal: new AbortController().signal,
+        maxCycles,
+      });
+    // The data has 12 days; starting on day 11 the replay runs dry within two simulated days.
+    expect(await runner(DATA_START + 11 * 86_400_000, 100).run()).toBe('sourceEnded');
+    expect(await runner(DATA_START + 5 * 86_400_000, 3).run()).toBe('maxCycles');
+  });
 });

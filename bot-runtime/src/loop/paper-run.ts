@@ -81,7 +81,8 @@ export class PaperRunner {
   }
 
   /** Warm-up, then one cycle every spec.cycleSeconds until aborted or maxCycles. */
-  async run(): Promise<void> {
+  /** Why run() returned: SIGTERM/abort, the cycle limit, or a replay source with nothing left. */
+  async run(): Promise<'aborted' | 'maxCycles' | 'sourceEnded'> {
     const { clock, spec, signal } = this.#o;
     const now = clock.now();
     await this.#load(now - warmupMs(spec), now + DAY_MS);
@@ -92,7 +93,11 @@ export class PaperRunner {
     while (!signal.aborted && (this.#o.maxCycles === undefined || cycle < this.#o.maxCycles)) {
       const t = clock.now();
       // Loading candles is I/O (or synthetic generation), not the cycle's compute: timed apart.
-      if (t + STEP_MS > this.#loadedTo) await this.#load(this.#lastOpen() + STEP_MS, t + DAY_MS);
+      if (t + STEP_MS > this.#loadedTo) {
+        await this.#load(this.#lastOpen() + STEP_MS, t + DAY_MS);
+        // Nothing after the last candle even a day ahead: a replay has ended (synthetic never does).
+        if (this.#series.every((s, m) => this.#cursor[m]! >= s.length)) return 'sourceEnded';
+      }
       const started = performance.now();
       const newCandles = await this.#release(t, this.#o.trade ?? true);
       cycle++;
@@ -114,6 +119,7 @@ export class PaperRunner {
       next = Math.max(next + cycleMs, clock.now());
       if (!(await clock.sleepUntil(next, signal))) break;
     }
+    return signal.aborted ? 'aborted' : 'maxCycles';
   }
 
   #lastOpen(): number {
