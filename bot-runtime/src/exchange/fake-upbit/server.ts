@@ -5,12 +5,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MarketData } from '../../market/source.ts';
-import type { Candle, Timeframe } from '../../types.ts';
+import type { Candle } from '../../types.ts';
 import { type BookConfig, DEFAULT_BOOK, FakeBook, UpbitApiError } from './book.ts';
 import { Authenticator, bodyQuery, RequestBudget, UPBIT_GROUP_LIMITS, urlQueryForHash } from './guards.ts';
 import { FakeMarket, seededRandom } from './market.ts';
+import { routeFor } from './routes.ts';
 import { TickerServer } from './ticker-server.ts';
-import { accountsJson, candleJson, errorJson, orderJson, tickerJson } from './wire.ts';
+import { errorJson } from './wire.ts';
 
 export interface Faults {
   /** Added before every HTTP answer. */
@@ -64,14 +65,6 @@ export interface FakeUpbitOptions {
 const MAX_LOG_ENTRIES = 10_000;
 
 export const DEFAULT_MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL'];
-const MINUTE_UNITS: Record<string, Timeframe | undefined> = { '5': '5m', '15': '15m', '60': '1h' };
-const SUPPORTED_UNITS = new Set(['1', '3', '5', '10', '15', '30', '60', '240']);
-
-interface Route {
-  group: string;
-  auth: boolean;
-  handle: (req: IncomingMessage, url: URL, body: Record<string, unknown>) => unknown;
-}
 
 export class FakeUpbit {
   readonly book: FakeBook;
@@ -157,7 +150,7 @@ export class FakeUpbit {
       if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
       if (this.#take('dropsNext', 'dropRate')) return void req.socket.destroy();
       if (this.faults.blocked) return send(418, errorJson('blocked', 'too many requests after 429; blocked'));
-      const route = this.#route(entry.method, url.pathname);
+      const route = routeFor(entry.method, url.pathname, this.book, this.market);
       if (!route) return send(404, errorJson('not_found', `no route ${entry.method} ${url.pathname}`));
       const { header, over } = this.#budget.take(route.group);
       remainingReq = header;
@@ -194,105 +187,6 @@ export class FakeUpbit {
       return true;
     }
     return this.faults[rate] > 0 && this.#random() < this.faults[rate];
-  }
-
-  #route(method: string, path: string): Route | undefined {
-    const key = `${method} ${path}`;
-    if (key === 'GET /v1/accounts')
-      return { group: 'default', auth: true, handle: () => accountsJson(this.book) };
-    if (key === 'POST /v1/orders') {
-      return {
-        group: 'order',
-        auth: true,
-        handle: (_r, _u, body) => orderJson(this.book.place(body), false),
-      };
-    }
-    if (key === 'GET /v1/order')
-      return { group: 'default', auth: true, handle: (_r, url) => orderJson(this.#find(url), true) };
-    if (key === 'DELETE /v1/order') {
-      return {
-        group: 'default',
-        auth: true,
-        handle: (_r, url) => orderJson(this.book.cancel(this.#find(url)), false),
-      };
-    }
-    if (key === 'GET /v1/orders/open') {
-      return { group: 'default', auth: true, handle: (_r, url) => this.#openOrders(url) };
-    }
-    if (key === 'GET /v1/ticker')
-      return { group: 'ticker', auth: false, handle: (_r, url) => this.#tickers(url) };
-    if (key === 'GET /v1/market/all') {
-      return {
-        group: 'market',
-        auth: false,
-        handle: () => this.market.markets.map((m) => ({ market: m, english_name: m })),
-      };
-    }
-    if (key === 'GET /v1/candles/days')
-      return { group: 'candle', auth: false, handle: (_r, url) => this.#candles(url, '1d') };
-    const minutes = /^GET \/v1\/candles\/minutes\/(\d+)$/.exec(key);
-    if (minutes) {
-      const unit = minutes[1]!;
-      return {
-        group: 'candle',
-        auth: false,
-        handle: (_r, url) => {
-          if (!SUPPORTED_UNITS.has(unit))
-            throw new UpbitApiError(400, 'validation_error', `unit ${unit} is not supported`);
-          const tf = MINUTE_UNITS[unit];
-          return tf ? this.#candles(url, tf) : [];
-        },
-      };
-    }
-    return undefined;
-  }
-
-  #find(url: URL) {
-    const uuid = url.searchParams.get('uuid') ?? undefined;
-    const identifier = url.searchParams.get('identifier') ?? undefined;
-    if (uuid === undefined && identifier === undefined) {
-      throw new UpbitApiError(400, 'validation_error', 'uuid or identifier is required');
-    }
-    const order = this.book.find({ ...(uuid ? { uuid } : {}), ...(identifier ? { identifier } : {}) });
-    if (!order) throw new UpbitApiError(404, 'order_not_found', 'order not found');
-    return order;
-  }
-
-  #openOrders(url: URL): unknown[] {
-    const market = url.searchParams.get('market');
-    const states = url.searchParams.getAll('states[]');
-    const wanted = new Set(states.length > 0 ? states : ['wait', 'watch']);
-    return this.book.orders
-      .filter((o) => wanted.has(o.state) && (market === null || o.market === market))
-      .reverse()
-      .slice(0, Number(url.searchParams.get('limit') ?? '100'))
-      .map((o) => orderJson(o, false));
-  }
-
-  #tickers(url: URL): unknown[] {
-    const codes = (url.searchParams.get('markets') ?? '').split(',').filter((c) => c !== '');
-    const now = Date.now();
-    return codes.map((code) => {
-      const price = this.market.price(code);
-      if (price === undefined) throw new UpbitApiError(404, 'not_found', `Code not found: ${code}`);
-      return tickerJson(code, price, now);
-    });
-  }
-
-  #candles(url: URL, tf: Timeframe): unknown[] {
-    const market = url.searchParams.get('market');
-    if (!market) throw new UpbitApiError(400, 'validation_error', 'market is required');
-    const count = Number(url.searchParams.get('count') ?? '1');
-    if (!Number.isInteger(count) || count < 1 || count > 200) {
-      throw new UpbitApiError(400, 'validation_error', 'count must be an integer from 1 to 200');
-    }
-    const toText = url.searchParams.get('to');
-    const to = toText
-      ? Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(toText) ? toText : `${toText.replace(' ', 'T')}Z`)
-      : Number.POSITIVE_INFINITY;
-    if (Number.isNaN(to))
-      throw new UpbitApiError(400, 'validation_error', `to is not a date-time: ${toText}`);
-    return this.market.candles(market, tf, count, to).map((c) => candleJson(c, tf));
   }
 }
 
