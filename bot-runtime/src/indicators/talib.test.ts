@@ -41,15 +41,16 @@ interface Reference {
   roc10: (number | null)[];
 }
 
-function reference(file: string, start: number, count: number): Reference {
+function references(cases: readonly { file: string; start: number; count: number }[]): Reference[] {
+  const args = cases.flatMap((c) => [`${DATA}/${c.file}`, String(c.start), String(c.count)]);
   try {
-    const out = execFileSync(PYTHON, [SCRIPT, `${DATA}/${file}`, String(start), String(count)], {
+    const out = execFileSync(PYTHON, [SCRIPT, ...args], {
       encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 60_000,
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 120_000,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return JSON.parse(out) as Reference;
+    return JSON.parse(out) as Reference[];
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '');
     throw new Error(
@@ -93,98 +94,104 @@ const CASES = ['BTC', 'ETH', 'XRP', 'SOL'].flatMap((base) => [
   { file: `upbit/days/KRW-${base}-1d-2023.csv`, start: 0, count: 392 },
 ]);
 
-describe.each(CASES)('TA-Lib agreement on $file rows $start..+$count', ({ file, start, count }) => {
-  const ref = reference(file, start, count);
-  const close = Float64Array.from(ref.close);
-  const volume = Float64Array.from(ref.volume);
+// One Python process for every case (importing numpy and talib dominates a run).
+const REFERENCES = references(CASES);
 
-  it('RSI(14), Wilder', () => {
-    expect(maxRelativeError(rsiBatch(close, 14), ref.rsi14)).toBeLessThanOrEqual(TOLERANCE);
-    const rsi = new Rsi(14);
-    expect(
-      maxRelativeError(
-        streamed((x) => rsi.update(x), ref.close),
-        ref.rsi14,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-  });
+describe.each(CASES.map((c, i) => ({ ...c, i })))(
+  'TA-Lib agreement on $file rows $start..+$count',
+  ({ i }) => {
+    const ref = REFERENCES[i]!;
+    const close = Float64Array.from(ref.close);
+    const volume = Float64Array.from(ref.volume);
 
-  it('MACD(12, 26, 9)', () => {
-    const batch = macdBatch(close, 12, 26, 9);
-    expect(maxRelativeError(batch.macd, ref.macd)).toBeLessThanOrEqual(TOLERANCE);
-    expect(maxRelativeError(batch.signal, ref.macdSignal)).toBeLessThanOrEqual(TOLERANCE);
-    expect(maxRelativeError(batch.hist, ref.macdHist)).toBeLessThanOrEqual(TOLERANCE);
-    const macd = new Macd(12, 26, 9);
-    const values = ref.close.map((x) => macd.update(x));
-    expect(
-      maxRelativeError(
-        Float64Array.from(values, (v) => v.macd),
-        ref.macd,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-    expect(
-      maxRelativeError(
-        Float64Array.from(values, (v) => v.signal),
-        ref.macdSignal,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-    expect(
-      maxRelativeError(
-        Float64Array.from(values, (v) => v.hist),
-        ref.macdHist,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-  });
+    it('RSI(14), Wilder', () => {
+      expect(maxRelativeError(rsiBatch(close, 14), ref.rsi14)).toBeLessThanOrEqual(TOLERANCE);
+      const rsi = new Rsi(14);
+      expect(
+        maxRelativeError(
+          streamed((x) => rsi.update(x), ref.close),
+          ref.rsi14,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+    });
 
-  it('Bollinger(20, 2), population standard deviation', () => {
-    const batch = bollingerBatch(close, 20, 2);
-    expect(maxRelativeError(batch.upper, ref.bbUpper)).toBeLessThanOrEqual(TOLERANCE);
-    expect(maxRelativeError(batch.middle, ref.bbMiddle)).toBeLessThanOrEqual(TOLERANCE);
-    expect(maxRelativeError(batch.lower, ref.bbLower)).toBeLessThanOrEqual(TOLERANCE);
-    const bands = new Bollinger(20, 2);
-    const values = ref.close.map((x) => bands.update(x));
-    expect(
-      maxRelativeError(
-        Float64Array.from(values, (v) => v.upper),
-        ref.bbUpper,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-    expect(
-      maxRelativeError(
-        Float64Array.from(values, (v) => v.lower),
-        ref.bbLower,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-  });
+    it('MACD(12, 26, 9)', () => {
+      const batch = macdBatch(close, 12, 26, 9);
+      expect(maxRelativeError(batch.macd, ref.macd)).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxRelativeError(batch.signal, ref.macdSignal)).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxRelativeError(batch.hist, ref.macdHist)).toBeLessThanOrEqual(TOLERANCE);
+      const macd = new Macd(12, 26, 9);
+      const values = ref.close.map((x) => macd.update(x));
+      expect(
+        maxRelativeError(
+          Float64Array.from(values, (v) => v.macd),
+          ref.macd,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+      expect(
+        maxRelativeError(
+          Float64Array.from(values, (v) => v.signal),
+          ref.macdSignal,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+      expect(
+        maxRelativeError(
+          Float64Array.from(values, (v) => v.hist),
+          ref.macdHist,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+    });
 
-  it('SMA(volume, 20), the volume ratio denominator', () => {
-    expect(maxRelativeError(smaBatch(volume, 20), ref.smaVolume20)).toBeLessThanOrEqual(TOLERANCE);
-    const sma = new Sma(20);
-    expect(
-      maxRelativeError(
-        streamed((x) => sma.update(x), ref.volume),
-        ref.smaVolume20,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-  });
+    it('Bollinger(20, 2), population standard deviation', () => {
+      const batch = bollingerBatch(close, 20, 2);
+      expect(maxRelativeError(batch.upper, ref.bbUpper)).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxRelativeError(batch.middle, ref.bbMiddle)).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxRelativeError(batch.lower, ref.bbLower)).toBeLessThanOrEqual(TOLERANCE);
+      const bands = new Bollinger(20, 2);
+      const values = ref.close.map((x) => bands.update(x));
+      expect(
+        maxRelativeError(
+          Float64Array.from(values, (v) => v.upper),
+          ref.bbUpper,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+      expect(
+        maxRelativeError(
+          Float64Array.from(values, (v) => v.lower),
+          ref.bbLower,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+    });
 
-  it('EMA(20), EMA(50) and ROC(10)', () => {
-    expect(maxRelativeError(emaBatch(close, 20), ref.ema20)).toBeLessThanOrEqual(TOLERANCE);
-    expect(maxRelativeError(emaBatch(close, 50), ref.ema50)).toBeLessThanOrEqual(TOLERANCE);
-    const ema = new Ema(50);
-    expect(
-      maxRelativeError(
-        streamed((x) => ema.update(x), ref.close),
-        ref.ema50,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-    expect(maxRelativeError(rocBatch(close, 10), ref.roc10)).toBeLessThanOrEqual(TOLERANCE);
-    const roc = new RateOfChange(10);
-    expect(
-      maxRelativeError(
-        streamed((x) => roc.update(x), ref.close),
-        ref.roc10,
-      ),
-    ).toBeLessThanOrEqual(TOLERANCE);
-  });
-});
+    it('SMA(volume, 20), the volume ratio denominator', () => {
+      expect(maxRelativeError(smaBatch(volume, 20), ref.smaVolume20)).toBeLessThanOrEqual(TOLERANCE);
+      const sma = new Sma(20);
+      expect(
+        maxRelativeError(
+          streamed((x) => sma.update(x), ref.volume),
+          ref.smaVolume20,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+    });
+
+    it('EMA(20), EMA(50) and ROC(10)', () => {
+      expect(maxRelativeError(emaBatch(close, 20), ref.ema20)).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxRelativeError(emaBatch(close, 50), ref.ema50)).toBeLessThanOrEqual(TOLERANCE);
+      const ema = new Ema(50);
+      expect(
+        maxRelativeError(
+          streamed((x) => ema.update(x), ref.close),
+          ref.ema50,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxRelativeError(rocBatch(close, 10), ref.roc10)).toBeLessThanOrEqual(TOLERANCE);
+      const roc = new RateOfChange(10);
+      expect(
+        maxRelativeError(
+          streamed((x) => roc.update(x), ref.close),
+          ref.roc10,
+        ),
+      ).toBeLessThanOrEqual(TOLERANCE);
+    });
+  },
+);

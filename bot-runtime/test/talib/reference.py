@@ -1,9 +1,10 @@
 """TA-Lib reference values for bot-runtime's indicators (see src/indicators/talib.test.ts).
 
-Usage: python3 reference.py CANDLES.csv START COUNT
-Reads a ccxt-layout CSV (timestamp,open,high,low,close,volume) or an Upbit-layout CSV (trade_price,
-candle_acc_trade_volume), takes rows [START, START+COUNT) and prints one JSON object with the inputs
-and TA-Lib's outputs. NaN (warm-up) is written as null.
+Usage: python3 reference.py CANDLES.csv START COUNT [CANDLES.csv START COUNT ...]
+Reads ccxt-layout CSVs (timestamp,open,high,low,close,volume) or Upbit-layout CSVs (trade_price,
+candle_acc_trade_volume), takes rows [START, START+COUNT) of each and prints a JSON array with one
+object per file: the inputs and TA-Lib's outputs. NaN (warm-up) is written as null. One process for
+all files: importing numpy and talib is most of the cost.
 """
 
 import json
@@ -39,12 +40,11 @@ def plain(values):
     return [None if np.isnan(v) else float(v) for v in values]
 
 
-def main():
-    path, start, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def reference(path, start, count):
     close, volume = read_rows(path, start, count)
     macd, signal, hist = talib.MACD(close, fastperiod=12, slowperiod=26, signalperiod=9)
     upper, middle, lower = talib.BBANDS(close, timeperiod=20, nbdevup=2, nbdevdn=2, matype=talib.MA_Type.SMA)
-    out = {
+    return {
         "talib": talib.__version__,
         "close": plain(close),
         "volume": plain(volume),
@@ -60,7 +60,15 @@ def main():
         "ema50": plain(talib.EMA(close, timeperiod=50)),
         "roc10": plain(talib.ROC(close, timeperiod=10)),
     }
-    json.dump(out, sys.stdout)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or len(args) % 3 != 0:
+        sys.stderr.write("usage: reference.py CANDLES.csv START COUNT [CANDLES.csv START COUNT ...]\n")
+        sys.exit(2)
+    triples = [args[i : i + 3] for i in range(0, len(args), 3)]
+    json.dump([reference(path, int(start), int(count)) for path, start, count in triples], sys.stdout)
 
 
 if __name__ == "__main__":
