@@ -1,6 +1,6 @@
 // All of a bot's children, in apply order: identity and config first, workloads last, so a pod
 // never starts before its ServiceAccount and ConfigMap exist.
-import { applyDefaults, type TradingBot } from '@kubetrade/crds';
+import type { TradingBot } from '@kubetrade/crds';
 import type { ChildKind } from './cache.ts';
 import {
   type DesiredChild,
@@ -9,6 +9,7 @@ import {
   desiredRoleBinding,
   desiredService,
   desiredServiceAccount,
+  resolvedSpec,
   specRevision,
 } from './desired.ts';
 import { childNames } from './names.ts';
@@ -40,4 +41,4 @@ export function desiredChildren(
   ];
 }
 
-export const currentRevision = (bot: TradingBot): string => specRevision(applyDefaults(bot.spec));
+export const currentRevision = (bot: TradingBot): string => specRevision(resolvedSpec(bot));

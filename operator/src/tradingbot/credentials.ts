@@ -2,7 +2,8 @@
 // is blocked (Degraded, runtime held at 0 replicas: fail closed, DESIGN.md "money safety first")
 // until the Secret appears; the controller watches Secrets, so recovery needs no user action.
 import type { V1Secret } from '@kubernetes/client-node';
-import { applyDefaults, type TradingBot } from '@kubetrade/crds';
+import type { TradingBot } from '@kubetrade/crds';
+import { resolvedSpec } from './desired.ts';
 import type { Blocker } from './status.ts';
 import { SECRET_ACCESS_KEY, SECRET_SECRET_KEY } from './workload.ts';
 
@@ -12,12 +13,12 @@ export const REASON_CREDENTIALS_NOT_SET = 'CredentialsNotSet';
 
 /** The Secret a bot reads its keys from, or undefined when it needs none (paper mode). */
 export function credentialsSecretName(bot: TradingBot): string | undefined {
-  const spec = applyDefaults(bot.spec);
+  const spec = resolvedSpec(bot);
   return spec.mode === 'live' ? spec.credentialsSecretRef?.name : undefined;
 }
 
 export function credentialsBlocker(bot: TradingBot, secret: V1Secret | undefined): Blocker | undefined {
-  const spec = applyDefaults(bot.spec);
+  const spec = resolvedSpec(bot);
   if (spec.mode !== 'live') return undefined;
   const ns = bot.metadata.namespace ?? '';
   if (!spec.credentialsSecretRef) {

@@ -9,8 +9,8 @@ import type {
   V1PodSpec,
   V1SecurityContext,
 } from '@kubernetes/client-node';
-import { applyDefaults, type TradingBot } from '@kubetrade/crds';
-import { botRef, childMeta, desiredConfigMap } from './desired.ts';
+import type { TradingBot } from '@kubetrade/crds';
+import { botRef, childMeta, desiredConfigMap, resolvedSpec } from './desired.ts';
 import {
   ANNOTATION_CONFIG_HASH,
   ANNOTATION_REVISION,
@@ -92,7 +92,7 @@ function botEnv(bot: TradingBot, withCredentials: boolean): V1EnvVar[] {
     { name: ENV_BOT_NAMESPACE, value: ref.namespace },
     { name: ENV_BOT_NAME, value: ref.name },
   ];
-  const spec = applyDefaults(bot.spec);
+  const spec = resolvedSpec(bot);
   // Paper bots never see keys: a paper runtime cannot place a real order even by mistake.
   if (withCredentials && spec.mode === 'live' && spec.credentialsSecretRef) {
     const secret = spec.credentialsSecretRef.name;
@@ -113,7 +113,7 @@ export function desiredDeployment(
 ): V1Deployment {
   const ref = botRef(bot);
   const names = childNames(ref.name);
-  const spec = applyDefaults(bot.spec);
+  const spec = resolvedSpec(bot);
   const config = desiredConfigMap(bot, names);
   const httpGet = (path: string) => ({ httpGet: { path, port: RUNTIME_HTTP_PORT_NAME } });
   const runtime: V1Container = {
@@ -150,7 +150,7 @@ export function desiredDeployment(
 export function desiredCronJob(bot: TradingBot, cfg: BotWorkloadConfig): V1CronJob {
   const ref = botRef(bot);
   const names = childNames(ref.name);
-  const spec = applyDefaults(bot.spec);
+  const spec = resolvedSpec(bot);
   const trainer: V1Container = {
     name: 'trainer',
     image: cfg.trainerImage,
