@@ -40,7 +40,7 @@ export function benchSpec(): ResolvedSpec {
   } as never);
 }
 
-async function benchModels(spec: ResolvedSpec): Promise<BatchModels> {
+export async function benchModels(spec: ResolvedSpec): Promise<BatchModels> {
   const loaded = await loadStrategyModels(spec.capital.split, spec.ml, spec.rl);
   return {
     ...(loaded.ml ? { ml: loaded.ml } : {}),
