@@ -162,23 +162,54 @@ describe('decideRollback', () => {
 });
 
 describe('provedStable', () => {
-  const base = { ...input({}), stableRevision: undefined };
+  const base = { ...input({}), stableRevision: undefined, reportedRevision: 'new' };
+  const good = days(['2026-11-20', 0.5], ['2026-11-21', -1], ['2026-11-22', 0.1]);
   it.each([
+    { name: 'not before a full window', now: '2026-11-22T03:00:00Z', returns: good, over: {}, stable: false },
     {
-      name: 'not before a full window',
-      now: '2026-11-22T03:00:00Z',
-      returns: [] as DailyReturn[],
+      name: 'after a full reported window without tripping',
+      now: '2026-11-23T03:00:00Z',
+      returns: good,
+      over: {},
+      stable: true,
+    },
+    {
+      name: 'not when nothing was reported (a silent runtime proves nothing)',
+      now: '2026-11-23T03:00:00Z',
+      returns: [],
+      over: {},
       stable: false,
     },
-    { name: 'after a full window without tripping', now: '2026-11-23T03:00:00Z', returns: [], stable: true },
+    {
+      name: 'not with a day missing from the window',
+      now: '2026-11-23T03:00:00Z',
+      returns: good.slice(1),
+      over: {},
+      stable: false,
+    },
     {
       name: 'not when the window tripped',
       now: '2026-11-23T03:00:00Z',
       returns: days(['2026-11-20', -3], ['2026-11-21', -3], ['2026-11-22', -3]),
+      over: {},
       stable: false,
     },
-  ])('$name', ({ now, returns, stable }) => {
-    expect(provedStable({ ...base, now: new Date(now), dailyReturns: returns })).toBe(stable);
+    {
+      name: "not from another revision's report",
+      now: '2026-11-23T03:00:00Z',
+      returns: good,
+      over: { reportedRevision: 'old' },
+      stable: false,
+    },
+    {
+      name: 'not once rolled back',
+      now: '2026-11-23T03:00:00Z',
+      returns: good,
+      over: { alreadyRolledBack: true },
+      stable: false,
+    },
+  ])('$name', ({ now, returns, over, stable }) => {
+    expect(provedStable({ ...base, ...over, now: new Date(now), dailyReturns: returns })).toBe(stable);
   });
 });
 

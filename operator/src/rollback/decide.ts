@@ -114,19 +114,17 @@ export function decideRollback(input: RollbackInput): RollbackDecision {
 }
 
 /**
- * Whether the current revision has proven itself: it ran a full rule window (consecutiveDays
- * complete KST days) without tripping, so it becomes the stable revision a later one returns to.
+ * Whether the current revision has proven itself: the runtime running it reported at least a full
+ * rule window (consecutiveDays complete KST days inside its lifetime) and the rule never tripped,
+ * so it becomes the stable revision a later one returns to. Days without a report prove nothing:
+ * a runtime that was down for three days has not shown that its config is safe.
  */
 export function provedStable(input: Omit<RollbackInput, 'stableRevision'>): boolean {
   if (input.alreadyRolledBack) return false;
-  const first = firstFullDay(input.revisionStart);
-  const completeDays = kstDaysBetween(first, kstDay(input.now));
-  if (completeDays < input.rule.consecutiveDays) return false;
-  return !badStreak(countedDays(input), input.rule);
-}
-
-function kstDaysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  if (input.reportedRevision !== input.currentRevision) return false;
+  const days = countedDays(input);
+  if (days.size < input.rule.consecutiveDays) return false;
+  return !badStreak(days, input.rule);
 }
 
 export interface DailyLossLimitInput {

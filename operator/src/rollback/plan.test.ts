@@ -142,6 +142,8 @@ describe('planRevisions', () => {
   it('promotes the current revision to stable after a full window without tripping', () => {
     const good = bad.map((d) => ({ ...d, returnPct: 0.4 }));
     const healthy = bot(v2, { ...tripped.status, performance: { revision: hashOf(v2), dailyReturns: good } });
+    const silent = bot(v2, { ...tripped.status, performance: { revision: hashOf(v2), dailyReturns: [] } });
+    expect(planRevisions({ bot: silent, history, now: NOW }).stableRevision).toBe(hashOf(v1));
     expect(planRevisions({ bot: healthy, history, now: NOW }).stableRevision).toBe(hashOf(v2));
   });
 

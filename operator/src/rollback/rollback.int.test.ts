@@ -7,7 +7,9 @@ import type { RuntimeConfig, TradingBot } from '@kubetrade/crds';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kubeStatusSink } from '../../../bot-runtime/src/status/kube-status.ts';
 import { cluster, eventually, useNamespace } from '../../../test/cluster.ts';
-import type { Manager } from '../controller/index.ts';
+import { parseConfig } from '../config.ts';
+import { Manager, silentLogger } from '../controller/index.ts';
+import { tradingBotController } from '../tradingbot/index.ts';
 import { ANNOTATION_REVISION } from '../tradingbot/names.ts';
 import {
   createBot,
@@ -15,7 +17,6 @@ import {
   getBot,
   installCrd,
   patchSpec,
-  startOperator,
   TIMINGS,
 } from '../tradingbot/test-operator.ts';
 import { ANNOTATION_REVISION_START, revisionName } from './revisions.ts';
@@ -59,6 +60,30 @@ async function rollbackCount(namespace: string): Promise<number> {
     .split('\n')
     .find((l) => l.includes(`namespace="${namespace}"`) && l.includes(`name="${BOT}"`));
   return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/**
+ * The operator in-process, watching one namespace, resyncing every second like the reconciler's
+ * tests; the lease is generous because this test is about rollback, not fail-over: on the shared
+ * 2-core machine a 2 s renew deadline was missed under load and the operator stepped down mid-test.
+ */
+async function startOperator(namespace: string): Promise<Manager> {
+  const config = { ...parseConfig([], {}), syncPeriodMs: TIMINGS.resyncMs, watchNamespace: namespace };
+  const m = new Manager({
+    kubeConfig: cluster().kc,
+    log: silentLogger(),
+    bindAddress: false,
+    watchNamespace: namespace,
+    informerTimings: { resyncPeriodMs: TIMINGS.resyncMs, backoffInitialMs: 100 },
+    leaderElection: {
+      namespace,
+      name: 'kubetrade-operator',
+      timings: { leaseDurationMs: 60_000, renewDeadlineMs: 45_000, retryPeriodMs: 1_000 },
+    },
+  });
+  m.addController({ ...tradingBotController({ manager: m, config }), concurrency: 2 });
+  await m.start();
+  return m;
 }
 
 describe('automatic drawdown rollback', () => {
