@@ -1,7 +1,8 @@
-// `kubetrade`: run | backtest | export-features | version. The root script `npm run kubetrade --`
+// `kubetrade`: run | backtest | collect | export-features | version. The root script `npm run kubetrade --`
 // and bin/kubetrade.js both land here. Errors print one actionable line and set the exit code.
 import { readFileSync } from 'node:fs';
 import { BACKTEST_SUMMARY, backtestCommand, type CommandIo } from './backtest-command.ts';
+import { COLLECT_SUMMARY, collectCommand } from './collect-command.ts';
 import { CliError } from './errors.ts';
 import { exportFeaturesCommand } from './export-features-command.ts';
 import { RUN_SUMMARY, runCommand } from './run-command.ts';
@@ -12,6 +13,7 @@ const COMMANDS: Record<
 > = {
   run: { summary: RUN_SUMMARY, run: runCommand },
   backtest: { summary: BACKTEST_SUMMARY, run: backtestCommand },
+  collect: { summary: COLLECT_SUMMARY, run: collectCommand },
   'export-features': {
     summary: 'Writes the ML feature rows (the ONE feature definition) and labels as CSV for the trainer.',
     run: exportFeaturesCommand,
