@@ -63,8 +63,8 @@ async function main(): Promise<void> {
       send({ type: 'memory', vmRssBytes: vmRssBytes(), heapUsedBytes: process.memoryUsage().heapUsed });
     } else if (req.type === 'stop') {
       await manager.stop();
-      send({ type: 'stopped' });
-      process.disconnect?.();
+      // Exit once the reply is flushed: a lingering operator would skew the next measurement.
+      process.send?.({ type: 'stopped' } satisfies Reply, () => process.exit(0));
     }
   });
   send({ type: 'ready' });
