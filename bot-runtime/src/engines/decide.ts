@@ -11,6 +11,7 @@
 import type { LayerName, LayerSignal, Signal } from '../types.ts';
 import { combineSignals } from './combine.ts';
 import type { ArmConfig, StrategyConfig } from './config.ts';
+import { type LayerMemo, NOT_YET } from './layer-memo.ts';
 import { mlSignal, mlValidate } from './ml.ts';
 import { multiTimeframeSignal } from './multi-timeframe.ts';
 import type { MarketSnapshot } from './readings.ts';
@@ -23,6 +24,8 @@ export interface DecisionContext {
   mlProbability?: number | undefined;
   /** RL policy output [HOLD, BUY, SELL]; undefined when no policy output exists. */
   rlScores?: ArrayLike<number> | undefined;
+  /** This market's memo (./layer-memo.ts): arms deciding the same market and time share layer signals. */
+  memo?: LayerMemo | undefined;
 }
 
 const LAYER_ORDER: readonly LayerName[] = ['technical', 'multiTimeframe', 'ml', 'rl'];
@@ -43,15 +46,67 @@ function layerSignal(layer: LayerName, state: MarketSnapshot, ctx: DecisionConte
   }
 }
 
+/** layerSignal through the memo, when the driver gave one. */
+function sharedLayerSignal(
+  layer: LayerName,
+  state: MarketSnapshot,
+  ctx: DecisionContext,
+  memo: LayerMemo | undefined,
+): LayerSignal | undefined {
+  if (memo === undefined) return layerSignal(layer, state, ctx);
+  switch (layer) {
+    case 'technical':
+    case 'multiTimeframe': {
+      const hit = memo[layer];
+      if (hit !== NOT_YET) return hit;
+      const s = layerSignal(layer, state, ctx);
+      memo[layer] = s;
+      return s;
+    }
+    case 'ml': {
+      const p = ctx.mlProbability ?? Number.NaN;
+      if (memo.ml !== NOT_YET && Object.is(memo.mlProbability, p)) return memo.ml;
+      const s = layerSignal(layer, state, ctx);
+      memo.ml = s;
+      memo.mlProbability = p;
+      return s;
+    }
+    case 'rl': {
+      const scores = ctx.rlScores;
+      if (scores === undefined) return undefined;
+      const r = memo.rlScores;
+      if (
+        memo.rl !== NOT_YET &&
+        Object.is(r[0], scores[0]) &&
+        Object.is(r[1], scores[1]) &&
+        Object.is(r[2], scores[2])
+      )
+        return memo.rl;
+      const s = layerSignal(layer, state, ctx);
+      memo.rl = s;
+      for (let i = 0; i < 3; i++) r[i] = scores[i] ?? Number.NaN;
+      return s;
+    }
+  }
+}
+
 export function decide(state: MarketSnapshot, arm: ArmConfig, ctx: DecisionContext): Signal {
   const layers: Signal['layers'] = {};
   let combined: LayerSignal | undefined;
-  const active = LAYER_ORDER.filter((l) => arm.layers.includes(l));
-  for (const name of active) {
-    const s = layerSignal(name, state, ctx);
+  const active = activeLayers(arm);
+  const memo = ctx.memo;
+  memo?.bind(state, ctx.config);
+  for (let i = 0; i < active.length; i++) {
+    const name = active[i]!;
+    const s = sharedLayerSignal(name, state, ctx, memo);
     if (s === undefined) continue;
     layers[name] = s;
-    combined = combined === undefined ? s : combineSignals(combined, s, ctx.config.engine.combine);
+    if (combined === undefined) combined = s;
+    else if (i === 1 && name === 'multiTimeframe' && memo !== undefined) {
+      // technical + multiTimeframe is the prefix of every enhanced arm: folded once per market.
+      if (memo.enhanced === NOT_YET) memo.enhanced = combineSignals(combined, s, ctx.config.engine.combine);
+      combined = memo.enhanced;
+    } else combined = combineSignals(combined, s, ctx.config.engine.combine);
   }
   if (active.length > 1 && combined !== undefined) layers.enhanced = combined;
   let result: LayerSignal = combined ?? {
@@ -86,4 +141,22 @@ export function decide(state: MarketSnapshot, arm: ArmConfig, ctx: DecisionConte
     };
   }
   return { ...result, market: state.market, time: state.time, layers };
+}
+
+/** The arm's layers in LAYER_ORDER, computed once per arm object (decide runs ~10^6 times a backtest). */
+const activeByArm = new WeakMap<ArmConfig, readonly LayerName[]>();
+function activeLayers(arm: ArmConfig): readonly LayerName[] {
+  let active = activeByArm.get(arm);
+  if (active === undefined || !sameLayers(active, arm.layers)) {
+    active = LAYER_ORDER.filter((l) => arm.layers.includes(l));
+    activeByArm.set(arm, active);
+  }
+  return active;
+}
+
+/** Guards the cache against an arm whose layers list was edited in place (tests build arms by hand). */
+function sameLayers(active: readonly LayerName[], layers: readonly LayerName[]): boolean {
+  let n = 0;
+  for (const l of LAYER_ORDER) if (layers.includes(l)) if (active[n++] !== l) return false;
+  return n === active.length;
 }

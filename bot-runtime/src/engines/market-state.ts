@@ -229,16 +229,29 @@ export class MarketState {
     return out;
   }
 
-  /** A copy of the newest readings: safe to keep after further updates. */
-  snapshot(): MarketSnapshot {
-    return {
-      market: this.market,
-      time: this.#time,
-      close: this.#features.close,
-      technical: { ...this.#technical },
-      multiTimeframe: { ...this.#multiTimeframe },
-      completeness: this.completeness(),
-    };
+  /**
+   * A copy of the newest readings: safe to keep after further updates. With `into`, the copy is
+   * written into that (earlier) snapshot instead of new objects: the backtest keeps one per slot
+   * of its block and reuses them, 4 allocations less per candle (loop/PERFORMANCE.md).
+   */
+  snapshot(into?: MarketSnapshot): MarketSnapshot {
+    if (into === undefined) {
+      return {
+        market: this.market,
+        time: this.#time,
+        close: this.#features.close,
+        technical: { ...this.#technical },
+        multiTimeframe: { ...this.#multiTimeframe },
+        completeness: this.completeness(),
+      };
+    }
+    into.market = this.market;
+    into.time = this.#time;
+    into.close = this.#features.close;
+    Object.assign(into.technical, this.#technical);
+    Object.assign(into.multiTimeframe, this.#multiTimeframe);
+    for (const tf of TIMEFRAMES) into.completeness[tf] = Math.min(1, this.#counts[tf] / HISTORY_WINDOW[tf]);
+    return into;
   }
 
   /** The ML/RL input (FEATURE_NAMES order); NaN entries while any indicator warms up. */

@@ -71,15 +71,20 @@ export function mlSignal(pUp: number, cfg: MlConfig): LayerSignal {
   };
 }
 
+/** Shared (frozen): a HOLD passes validation on ~99 % of a backtest's decisions. */
+const NOTHING_TO_VALIDATE: LayerSignal = Object.freeze({
+  action: 'HOLD',
+  confidence: 0,
+  reasons: Object.freeze(['nothing to validate']) as string[],
+}) as LayerSignal;
+
 /** Returns the validated signal and the validation's own record (for Signal.layers.mlValidation). */
 export function mlValidate(
   signal: LayerSignal,
   pUp: number,
   cfg: MlConfig,
 ): { signal: LayerSignal; validation: LayerSignal } {
-  if (signal.action === 'HOLD') {
-    return { signal, validation: { action: 'HOLD', confidence: 0, reasons: ['nothing to validate'] } };
-  }
+  if (signal.action === 'HOLD') return { signal, validation: NOTHING_TO_VALIDATE };
   const p = pUp.toFixed(3);
   const vetoed = signal.action === 'BUY' ? pUp < cfg.vetoBelow : pUp > 1 - cfg.vetoBelow;
   if (vetoed) {

@@ -180,7 +180,9 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
           feeds[m]!.pushAt(s, i);
           blockFresh[slot] = 1;
           blockIndex[slot] = i;
-          blockSnap[slot] = feeds[m]!.state.snapshot();
+          // Reuses the slot's snapshot from the previous block: phase C of that block is done.
+          const prev = blockSnap[slot];
+          blockSnap[slot] = prev === undefined ? feeds[m]!.state.snapshot() : feeds[m]!.state.snapshot(prev);
           if (needMl || needRl) {
             feeds[m]!.state.features(feature);
             rowOk[slot] = isComplete(feature) ? 1 : 0;

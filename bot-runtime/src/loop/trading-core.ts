@@ -6,6 +6,7 @@
 
 import type { StrategyConfig } from '../engines/config.ts';
 import { type DecisionContext, decide } from '../engines/decide.ts';
+import { LayerMemo } from '../engines/layer-memo.ts';
 import type { MarketSnapshot } from '../engines/readings.ts';
 import { type Broker, isCandleFed, type Order } from '../execution/broker.ts';
 import { Arm, type ArmSpec } from '../portfolio/arm.ts';
@@ -95,6 +96,8 @@ export class TradingCore {
   readonly #intents: { arm: number; market: number; intent: OrderIntent }[] = [];
   readonly #rl: Float32Array[];
   readonly #decisionCtx: DecisionContext;
+  /** Per market: layer signals shared by the arms deciding it at one time (engines/layer-memo.ts). */
+  readonly #memos: LayerMemo[];
   readonly #decideFn: typeof decide;
   #stepsRecorded = 0;
 
@@ -134,6 +137,7 @@ export class TradingCore {
     this.recorder = new EquityRecorder(this.arms.length, opts.expectedSteps ?? 1024);
     this.#ctx = { bot: opts.bot, revision: opts.revision, risk: opts.risk };
     this.#rl = opts.markets.map(() => new Float32Array(3));
+    this.#memos = opts.markets.map(() => new LayerMemo());
     this.#decideFn = opts.decide ?? decide;
     this.#decisionCtx = { config: opts.strategy, mlProbability: undefined, rlScores: undefined };
   }
@@ -205,6 +209,7 @@ export class TradingCore {
     const ctx = this.#decisionCtx;
     ctx.mlProbability = Number.isNaN(p) ? undefined : p;
     ctx.rlScores = hasRl ? rl : undefined;
+    ctx.memo = this.#memos[m];
     return this.#decideFn(s.snapshots[m]!, arm, ctx);
   }
 
