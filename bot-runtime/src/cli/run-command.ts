@@ -1,5 +1,6 @@
 // `kubetrade run`: paper-trades the bot on the wall clock (synthetic market by default), logs every
 // decision as a JSON line on stdout, serves /metrics and /healthz, and stops cleanly on SIGTERM.
+import type { ResolvedSpec } from '@kubetrade/crds';
 import { ModelError } from '../engines/errors.ts';
 import { loadStrategyModels } from '../engines/strategy-models.ts';
 import { PaperBroker } from '../execution/paper-broker.ts';
@@ -17,6 +18,7 @@ import type { CommandIo } from './backtest-command.ts';
 import { CliError } from './errors.ts';
 import { loadRuntimeConfigFile, loadSpecFile } from './load-spec.ts';
 import { openMarketSource } from './market-source.ts';
+import { runLiveCommand } from './run-live.ts';
 
 export const RUN_FLAGS = {
   file: { type: 'string', short: 'f', value: 'FILE', description: 'TradingBot YAML (or --config)' },
@@ -42,11 +44,16 @@ export const RUN_FLAGS = {
     description: '/metrics and /healthz address (default 127.0.0.1:9464; port 0 = any)',
   },
   cycles: { type: 'string', value: 'N', description: 'stop after N cycles (default: until SIGTERM)' },
+  'lease-seconds': {
+    type: 'string',
+    value: 'S',
+    description: 'mode live: trader lease time, how long a crashed runtime blocks a standby (default 15)',
+  },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 } satisfies FlagSpec;
 
 export const RUN_SUMMARY =
-  'Paper-trades the bot: one decision cycle every spec.cycleSeconds on the wall clock, JSON-line decision log, /metrics and /healthz.';
+  'Trades the bot (paper, or live on the exchange with spec.mode live): one decision cycle every spec.cycleSeconds, JSON-line log, /metrics, /healthz, /readyz.';
 
 const LISTEN_LOCAL = '127.0.0.1:9464';
 const LISTEN_IN_CLUSTER = '0.0.0.0:8080';
@@ -75,18 +82,29 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         spec,
       }));
   const { spec, revision } = loaded;
-  if (spec.mode === 'live') {
-    throw new CliError(
-      'CONFIG',
-      `${flags.file}: spec.mode "live" needs the Upbit broker of a later issue; kubetrade run trades paper only`,
-    );
-  }
   const speed = parseNumberFlag('run', 'speed', flags.speed) ?? 1;
   const maxCycles = parseIntFlag('run', 'cycles', flags.cycles, 1);
   // In-cluster (--config) the probes and Prometheus reach the pod on the operator's runtime HTTP
   // port (operator/src/tradingbot/workload-config.ts RUNTIME_HTTP_PORT = 8080) on every interface.
   const [host, portText] = splitListen(flags.listen ?? (flags.config ? LISTEN_IN_CLUSTER : LISTEN_LOCAL));
   const port = parseIntFlag('run', 'listen', portText, 0)!;
+  if (spec.mode === 'live') {
+    return runLiveCommand({
+      spec,
+      bot: 'namespace' in loaded ? `${loaded.namespace}/${loaded.name}` : loaded.name,
+      name: loaded.name,
+      revision,
+      specFile,
+      speed,
+      host,
+      port,
+      leaseSeconds: parseIntFlag('run', 'lease-seconds', flags['lease-seconds'], 1),
+      ...(maxCycles !== undefined ? { maxCycles } : {}),
+      models: await loadModels(spec, specFile),
+      logEvent,
+      io,
+    });
+  }
   const now = Date.now();
   const step = TIMEFRAME_MS['5m'];
   // The synthetic market starts one warm-up (plus a day of slack) before now, on the 5m grid.
@@ -107,17 +125,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   };
   if (choice.note) log('note', { note: choice.note });
 
-  let models: BatchModels = {};
-  try {
-    const loaded = await loadStrategyModels(spec.capital.split, spec.ml, spec.rl);
-    models = {
-      ...(loaded.ml ? { ml: loaded.ml } : {}),
-      ...(loaded.rl ? { rl: { act: (rows: Float32Array) => loaded.rl!.act(rows) } } : {}),
-    };
-  } catch (e) {
-    if (e instanceof ModelError) throw new CliError('MODEL', `${flags.file}: ${e.message}`);
-    throw e;
-  }
+  const models = await loadModels(spec, specFile);
 
   const metrics = new RuntimeMetrics(name);
   let lastCycleWall: number | undefined;
@@ -232,7 +240,7 @@ function splitListen(text: string): [string, string] {
   return [text.slice(0, i).replace(/^\[|\]$/g, ''), text.slice(i + 1)];
 }
 
-function logEvent(
+export function logEvent(
   e: LoopEvent,
   log: (msg: string, f: Record<string, unknown>) => void,
   metrics: RuntimeMetrics,
@@ -271,5 +279,19 @@ function logEvent(
     });
   } else {
     log('fill', { at, arm: e.arm, ...e.fill });
+  }
+}
+
+/** The spec's ONNX models (ml, rl) when an arm needs them; a bad or missing file refuses to start. */
+export async function loadModels(spec: ResolvedSpec, specFile: string): Promise<BatchModels> {
+  try {
+    const loaded = await loadStrategyModels(spec.capital.split, spec.ml, spec.rl);
+    return {
+      ...(loaded.ml ? { ml: loaded.ml } : {}),
+      ...(loaded.rl ? { rl: { act: (rows: Float32Array) => loaded.rl!.act(rows) } } : {}),
+    };
+  } catch (e) {
+    if (e instanceof ModelError) throw new CliError('MODEL', `${specFile}: ${e.message}`);
+    throw e;
   }
 }

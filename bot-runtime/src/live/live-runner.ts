@@ -1,0 +1,181 @@
+// The `mode: live` driver: the same TradingCore as backtest and paper (loop/trading-core.ts), fed
+// the exchange's closed 5m candles (exchange-candles.ts) on the wall clock, with a broker that
+// sends every order through the money-safe sequence (guarded-broker.ts). Composition only: the
+// loop's public pieces (TradingCore, MarketFeed, newStepInput, warmupMs) — PaperRunner assumes a
+// source that already holds the future (it loads a day ahead), which an exchange does not.
+import type { ResolvedSpec } from '@kubetrade/crds';
+import { FEATURE_NAMES, isComplete } from '../engines/features.ts';
+import type { Broker } from '../execution/broker.ts';
+import { type BatchModels, strategyConfig } from '../loop/backtest.ts';
+import type { Clock } from '../loop/clock.ts';
+import { MarketFeed } from '../loop/market-feed.ts';
+import type { CycleInfo } from '../loop/paper-run.ts';
+import { type LoopEvent, newStepInput, TradingCore } from '../loop/trading-core.ts';
+import { warmupMs } from '../loop/warmup.ts';
+import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import type { Candle } from '../types.ts';
+import type { ExchangeCandles } from './exchange-candles.ts';
+
+const STEP_MS = TIMEFRAME_MS['5m'];
+
+export interface LiveRunOptions {
+  spec: ResolvedSpec;
+  markets: readonly string[];
+  candles: Pick<ExchangeCandles, 'closed'>;
+  clock: Clock;
+  broker: Broker;
+  models?: BatchModels;
+  bot: string;
+  revision: string;
+  signal: AbortSignal;
+  /** False: follow the market but send no orders (spec.paused). */
+  trade: () => boolean;
+  maxCycles?: number;
+  /** Before each cycle's decisions: settle fills, reconcile uncertain orders. A throw skips nothing but is logged. */
+  beforeCycle?: () => Promise<void>;
+  onEvent?: (e: LoopEvent) => void;
+  onCycle?: (info: CycleInfo, core: TradingCore) => void;
+  /** Market data failed this cycle (exchange down): the cycle decides nothing; positions are kept. */
+  onDataError?: (error: Error) => void;
+}
+
+export class LiveRunner {
+  readonly core: TradingCore;
+  readonly #o: LiveRunOptions;
+  readonly #feeds: MarketFeed[];
+  readonly #input;
+  readonly #feature = new Float32Array(FEATURE_NAMES.length);
+  readonly #rows: Float32Array;
+  readonly #rowMarket: Int32Array;
+  readonly #since: number;
+  #warm = false;
+
+  constructor(o: LiveRunOptions) {
+    this.#o = o;
+    const n = o.markets.length;
+    const start = o.clock.now();
+    this.#since = start - warmupMs(o.spec);
+    this.core = new TradingCore({
+      bot: o.bot,
+      revision: o.revision,
+      markets: o.markets,
+      arms: o.spec.capital.split,
+      totalCapital: o.spec.capital.totalKRW,
+      risk: { ...o.spec.risk, minConfidence: o.spec.engine.combine.minConfidence },
+      strategy: strategyConfig(o.spec),
+      broker: o.broker,
+      startTime: start,
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    });
+    this.#feeds = o.markets.map((m) => new MarketFeed(m, o.spec.engine));
+    this.#input = newStepInput(n);
+    this.#rows = new Float32Array(n * FEATURE_NAMES.length);
+    this.#rowMarket = new Int32Array(n);
+  }
+
+  /** True once the warm-up history has been fed (the first successful candle fetch). */
+  get warm(): boolean {
+    return this.#warm;
+  }
+
+  async run(): Promise<'aborted' | 'maxCycles'> {
+    const { clock, spec, signal } = this.#o;
+    const cycleMs = spec.cycleSeconds * 1000;
+    let cycle = 0;
+    let next = clock.now();
+    while (!signal.aborted && (this.#o.maxCycles === undefined || cycle < this.#o.maxCycles)) {
+      const t = clock.now();
+      if (this.#o.beforeCycle) {
+        try {
+          await this.#o.beforeCycle();
+        } catch (e) {
+          this.#o.onDataError?.(e as Error);
+        }
+      }
+      const started = performance.now();
+      let newCandles = 0;
+      try {
+        const batches = await this.#o.candles.closed(this.#o.markets, this.#since, t);
+        // The warm-up history (everything before the first cycle's newest candle) is fed without trading.
+        newCandles = await this.#release(batches, this.#warm && this.#o.trade());
+        this.#warm = true;
+      } catch (e) {
+        this.#o.onDataError?.(e as Error);
+      }
+      cycle++;
+      this.#o.onCycle?.(
+        {
+          cycle,
+          time: t,
+          newCandles,
+          equity: this.core.arms.map((a) => ({
+            arm: a.spec.name,
+            equity: a.equity(this.core.lastClose),
+            halted: a.dailyLoss.halted,
+          })),
+          computeMs: performance.now() - started,
+        },
+        this.core,
+      );
+      next = Math.max(next + cycleMs, clock.now());
+      if (!(await clock.sleepUntil(next, signal))) break;
+    }
+    return signal.aborted ? 'aborted' : 'maxCycles';
+  }
+
+  /** Steps through the fetched candles by close time, all markets together. */
+  async #release(batches: readonly Candle[][], trade: boolean): Promise<number> {
+    const n = this.#o.markets.length;
+    const F = FEATURE_NAMES.length;
+    const input = this.#input;
+    const models = this.#o.models;
+    const cursor = batches.map(() => 0);
+    let released = 0;
+    for (;;) {
+      let t = Number.POSITIVE_INFINITY;
+      for (let m = 0; m < n; m++) {
+        const c = batches[m]![cursor[m]!];
+        if (c && c.openTime < t) t = c.openTime;
+      }
+      if (t === Number.POSITIVE_INFINITY) return released;
+      input.time = t + STEP_MS;
+      input.trade = trade;
+      let rows = 0;
+      for (let m = 0; m < n; m++) {
+        input.fresh[m] = 0;
+        input.mlProbability[m] = Number.NaN;
+        for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = Number.NaN;
+        const c = batches[m]![cursor[m]!];
+        if (!c || c.openTime !== t) continue;
+        const feed = this.#feeds[m]!;
+        feed.push(c);
+        cursor[m]!++;
+        released++;
+        input.fresh[m] = 1;
+        input.openTime[m] = t;
+        input.open[m] = c.open;
+        input.close[m] = c.close;
+        input.snapshots[m] = feed.state.snapshot();
+        if (trade && models && (models.ml || models.rl)) {
+          feed.state.features(this.#feature);
+          if (isComplete(this.#feature)) {
+            this.#rows.set(this.#feature, rows * F);
+            this.#rowMarket[rows++] = m;
+          }
+        }
+      }
+      if (rows > 0 && models) {
+        const batch = this.#rows.subarray(0, rows * F);
+        const p = models.ml ? await models.ml.predictBatch(batch) : undefined;
+        const a = models.rl ? await models.rl.act(batch) : undefined;
+        for (let r = 0; r < rows; r++) {
+          const m = this.#rowMarket[r]!;
+          if (p) input.mlProbability[m] = p[r]!;
+          if (a) for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = a[r * 3 + q]!;
+        }
+      }
+      const pending = this.core.step(input);
+      if (pending) await pending;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+// The composition root of `kubetrade run` in `mode: live` (safety/README.md "How the runtime uses
+// it"): store (PG or PGlite), Redis lease with fencing, dependency gate with probes, the Upbit
+// broker, start-up reconciliation BEFORE any decision is traded, then the shared loop. SIGTERM
+// (the caller's abort) stops cycling and releases the lease so a standby takes over at once.
+import type { ResolvedSpec } from '@kubetrade/crds';
+import { UpbitClient } from '../exchange/upbit/client.ts';
+import { DEFAULT_TIMEOUT_MS } from '../exchange/upbit/transport.ts';
+import { liveUpbitBroker } from '../execution/upbit-broker.ts';
+import { connectRedis } from '../lease/redis-client.ts';
+import { TraderLease } from '../lease/trader-lease.ts';
+import type { BatchModels } from '../loop/backtest.ts';
+import type { Clock } from '../loop/clock.ts';
+import type { CycleInfo } from '../loop/paper-run.ts';
+import type { LoopEvent, TradingCore } from '../loop/trading-core.ts';
+import type { RuntimeMetrics } from '../report/metrics-server.ts';
+import { DependencyGate } from '../safety/dependency-gate.ts';
+import { wireDependencies } from '../safety/probes.ts';
+import { reconcileOpenOrders } from '../safety/reconcile.ts';
+import type { TradeStore } from '../store/trade-store.ts';
+import { ExchangeCandles } from './exchange-candles.ts';
+import { GuardedBroker, type Refusal } from './guarded-broker.ts';
+import { startLiveHttp } from './http.ts';
+import { LiveRunner } from './live-runner.ts';
+
+export type Log = (msg: string, fields?: Record<string, unknown>, level?: 'info' | 'warn' | 'error') => void;
+
+export interface LiveSessionOptions {
+  spec: ResolvedSpec;
+  /** The bot's identity in the store and the lease (namespace/name in cluster). */
+  bot: string;
+  revision: string;
+  env: NodeJS.ProcessEnv;
+  openStore: () => Promise<TradeStore>;
+  clock: Clock;
+  models: BatchModels;
+  metrics: RuntimeMetrics;
+  host: string;
+  port: number;
+  /** Lease time; a crashed holder blocks the bot this long (trader-lease.ts: 15 s default). */
+  leaseMs: number;
+  /** Dependency probe period and timeout. */
+  probeEveryMs: number;
+  probeTimeoutMs: number;
+  /** Missing this many cycles makes /healthz fail. */
+  staleAfterMs: number;
+  maxCycles?: number;
+  signal: AbortSignal;
+  log: Log;
+  onEvent: (e: LoopEvent) => void;
+  onCycle: (info: CycleInfo, core: TradingCore) => void;
+}
+
+/**
+ * An intent the exchange has not seen is abandoned only after every attempt the client could
+ * still make has timed out (the client's timeout per attempt, twice for the one 429 retry a POST gets).
+ */
+const ABANDON_AFTER_MS = 2 * DEFAULT_TIMEOUT_MS;
+
+export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: string; runner: LiveRunner }> {
+  const { spec, bot, log, env } = o;
+  const instance = `${process.pid}`;
+  const gate = new DependencyGate({
+    registry: o.metrics.registry,
+    log: (r) =>
+      log(
+        r.msg,
+        {
+          dependency: r.dependency,
+          ...(r.error ? { error: r.error } : {}),
+          ...(r.downForMs !== undefined ? { downForMs: r.downForMs } : {}),
+        },
+        r.level,
+      ),
+  });
+  const store = await o.openStore();
+  const redis = connectRedis(env.REDIS_URL!, {
+    connectionName: `kubetrade-${bot.replace(/[^\w.-]/g, '_')}-${instance}`,
+  });
+  const lease = new TraderLease(redis, {
+    bot,
+    ttlMs: o.leaseMs,
+    ...(env.KUBETRADE_REDIS_PREFIX ? { keyPrefix: env.KUBETRADE_REDIS_PREFIX } : {}),
+  });
+  const inner = liveUpbitBroker(
+    {
+      baseUrl: spec.exchange.baseUrl,
+      minOrderKRW: spec.risk.minOrderKRW,
+      log: (line) => log('exchange', { line }, 'warn'),
+    },
+    env,
+  );
+  // Market data needs no keys: a client of its own keeps the credentials in the broker only.
+  const market = new UpbitClient({
+    baseUrl: spec.exchange.baseUrl,
+    log: (line) => log('exchange', { line }, 'warn'),
+  });
+  const unwire = wireDependencies(gate, {
+    store,
+    redis,
+    lease,
+    exchangeCheck: () => market.tickers([spec.markets[0]!]),
+    probeTimeoutMs: o.probeTimeoutMs,
+  });
+  const refusals = (r: Refusal): void => log('order refused', { ...r }, 'warn');
+  const broker = new GuardedBroker(inner, { store, lease, gate }, refusals);
+  let reconciledToken = 0;
+  const offLease = lease.on((e) =>
+    log(`lease ${e.type}`, { token: e.token, ...('reason' in e ? { reason: e.reason } : {}) }),
+  );
+
+  /** Settles every open order of this bot from the exchange (start-up, takeover, unknown outcomes). */
+  const reconcile = async (): Promise<void> => {
+    const token = lease.fencingToken();
+    const report = await reconcileOpenOrders(store, inner, { bot, abandonAfterMs: ABANDON_AFTER_MS });
+    for (const id of broker.uncertain) {
+      const row = await store.orders.order(id);
+      if (row && row.state !== 'intent') broker.resolved(row.intent, row.state);
+    }
+    if (report.checked > 0 || report.errors.length > 0) log('reconciled', { ...report });
+    // Incomplete (exchange down): entries stay off and the next cycle tries again.
+    if (report.errors.length === 0 && report.pending.length === 0) reconciledToken = token;
+  };
+
+  let lastCycleWall: number | undefined;
+  const http = await startLiveHttp({
+    registry: o.metrics.registry,
+    health: {
+      readiness: () => gate.readiness(),
+      lastCycleWallMs: () => lastCycleWall,
+    },
+    staleAfterMs: o.staleAfterMs,
+    host: o.host,
+    port: o.port,
+  });
+  await lease.start();
+  await gate.start(o.probeEveryMs);
+  log('started', {
+    mode: 'live',
+    revision: o.revision,
+    exchange: spec.exchange.baseUrl,
+    markets: spec.markets,
+    arms: spec.capital.split.map((a) => a.name),
+    cycleSeconds: spec.cycleSeconds,
+    instance,
+    lease: lease.isHeld() ? 'held' : 'standby',
+    metrics: `${http.url}/metrics`,
+    healthz: `${http.url}/healthz`,
+    readyz: `${http.url}/readyz`,
+  });
+
+  const runner = new LiveRunner({
+    spec,
+    markets: spec.markets,
+    candles: new ExchangeCandles(market),
+    clock: o.clock,
+    broker,
+    models: o.models,
+    bot,
+    revision: o.revision,
+    signal: o.signal,
+    // Trades only as the lease holder whose token has reconciled the store (start-up, takeover).
+    trade: () => !spec.paused && lease.isHeld() && reconciledToken === safeToken(lease),
+    ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
+    beforeCycle: async () => {
+      if (!lease.isHeld()) return;
+      if (reconciledToken !== safeToken(lease) || broker.uncertain.size > 0) await reconcile();
+      await broker.settle();
+    },
+    onEvent: o.onEvent,
+    onCycle: (info, core) => {
+      lastCycleWall = Date.now();
+      o.onCycle(info, core);
+    },
+    onDataError: (e) => log('cycle degraded', { error: e.message }, 'warn'),
+  });
+  let reason: string;
+  try {
+    reason = await runner.run();
+  } finally {
+    gate.stop();
+    unwire();
+    offLease();
+    // Release first: a standby can take over now instead of after the lease time.
+    await lease.stop({ release: true }).catch(() => undefined);
+    redis.disconnect();
+    await store.close().catch(() => undefined);
+    await http.close();
+  }
+  return { reason, runner };
+}
+
+function safeToken(lease: TraderLease): number {
+  try {
+    return lease.fencingToken();
+  } catch {
+    return -1;
+  }
+}
