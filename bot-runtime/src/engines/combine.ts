@@ -18,20 +18,19 @@ export function combineSignals(
   cfg: CombineConfig,
 ): LayerSignal {
   if (l2 === undefined) return { ...l1, reasons: ['layer 2 has no data: layer 1 alone', ...l1.reasons] };
+  // Fixed reasons are shared frozen arrays: the combiner runs on most decisions of a backtest.
   if (l1.action === 'HOLD' && l2.action === 'HOLD')
-    return { action: 'HOLD', confidence: 0, reasons: ['both HOLD'] };
+    return { action: 'HOLD', confidence: 0, reasons: BOTH_HOLD };
   if (l1.action === l2.action) {
     const boosted = Math.min(((l1.confidence + l2.confidence) / 2) * cfg.agreementBoost, cfg.maxConfidence);
     return { action: l1.action, confidence: boosted, reasons: [`layers agree on ${l1.action}`] };
   }
   if (l1.action === 'HOLD' || l2.action === 'HOLD') {
     const only = l1.action === 'HOLD' ? l2 : l1;
-    const which = l1.action === 'HOLD' ? 'layer 2' : 'layer 1';
-    return { action: only.action, confidence: only.confidence, reasons: [`${which} alone (other HOLD)`] };
+    const reasons = l1.action === 'HOLD' ? LAYER_2_ALONE : LAYER_1_ALONE;
+    return { action: only.action, confidence: only.confidence, reasons };
   }
-  if (l1.confidence === l2.confidence) {
-    return { action: 'HOLD', confidence: 0, reasons: ['layers conflict with equal confidence'] };
-  }
+  if (l1.confidence === l2.confidence) return { action: 'HOLD', confidence: 0, reasons: EQUAL_CONFLICT };
   const stronger = l1.confidence > l2.confidence ? l1 : l2;
   return {
     action: stronger.action,
@@ -39,3 +38,8 @@ export function combineSignals(
     reasons: [`layers conflict: ${stronger.action} x ${cfg.conflictPenalty}`],
   };
 }
+
+const BOTH_HOLD = Object.freeze(['both HOLD']) as string[];
+const LAYER_1_ALONE = Object.freeze(['layer 1 alone (other HOLD)']) as string[];
+const LAYER_2_ALONE = Object.freeze(['layer 2 alone (other HOLD)']) as string[];
+const EQUAL_CONFLICT = Object.freeze(['layers conflict with equal confidence']) as string[];

@@ -140,7 +140,15 @@ export function decide(state: MarketSnapshot, arm: ArmConfig, ctx: DecisionConte
       ],
     };
   }
-  return { ...result, market: state.market, time: state.time, layers };
+  // The keys of `{ ...result, market, time, layers }` in that order, as one literal (one shape).
+  return {
+    action: result.action,
+    confidence: result.confidence,
+    reasons: result.reasons,
+    market: state.market,
+    time: state.time,
+    layers,
+  };
 }
 
 /** The arm's layers in LAYER_ORDER, computed once per arm object (decide runs ~10^6 times a backtest). */

@@ -248,8 +248,16 @@ export class MarketState {
     into.market = this.market;
     into.time = this.#time;
     into.close = this.#features.close;
-    Object.assign(into.technical, this.#technical);
-    Object.assign(into.multiTimeframe, this.#multiTimeframe);
+    const t = into.technical;
+    t.rsi = this.#technical.rsi;
+    t.macdHist = this.#technical.macdHist;
+    t.percentB = this.#technical.percentB;
+    t.volumeRatio = this.#technical.volumeRatio;
+    t.candleBody = this.#technical.candleBody;
+    const m = into.multiTimeframe;
+    m.trendPct = this.#multiTimeframe.trendPct;
+    m.momentumPct = this.#multiTimeframe.momentumPct;
+    m.entryRsi = this.#multiTimeframe.entryRsi;
     for (const tf of TIMEFRAMES) into.completeness[tf] = Math.min(1, this.#counts[tf] / HISTORY_WINDOW[tf]);
     return into;
   }

@@ -69,7 +69,7 @@ export function multiTimeframeTable(
   entry: Entry,
   cfg: MultiTimeframeConfig,
 ): LayerSignal {
-  const reasons = [`trend ${trend}, momentum ${momentum}, entry ${entry}`];
+  const reasons = tableReasons(trend, momentum, entry);
   if (entry === 'HOLD') return { action: 'HOLD', confidence: 0, reasons };
   if (trend === 'SIDEWAYS') {
     return momentum === 'WEAK'
@@ -95,4 +95,19 @@ export function multiTimeframeSignal(
     classifyEntry(entryRsi, cfg),
     cfg,
   );
+}
+
+// The table's reason for each of the 18 combinations, built once, shared and frozen: layer 2 runs
+// on every decision of a backtest (~10^6) and a template string per call was garbage.
+const TRENDS: readonly Trend[] = ['UP', 'DOWN', 'SIDEWAYS'];
+const MOMENTA: readonly Momentum[] = ['STRONG', 'WEAK'];
+const ENTRIES: readonly Entry[] = ['BUY', 'SELL', 'HOLD'];
+const TABLE_REASONS: readonly string[][] = TRENDS.flatMap((t) =>
+  MOMENTA.flatMap((m) =>
+    ENTRIES.map((e) => Object.freeze([`trend ${t}, momentum ${m}, entry ${e}`]) as string[]),
+  ),
+);
+function tableReasons(trend: Trend, momentum: Momentum, entry: Entry): string[] {
+  const i = (TRENDS.indexOf(trend) * MOMENTA.length + MOMENTA.indexOf(momentum)) * ENTRIES.length;
+  return TABLE_REASONS[i + ENTRIES.indexOf(entry)]!;
 }

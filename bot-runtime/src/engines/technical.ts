@@ -63,18 +63,15 @@ function voteReasons(r: TechnicalReadings, v: Votes, cfg: TechnicalConfig): stri
 
 export function technicalSignal(state: { technical: TechnicalReadings }, cfg: TechnicalConfig): LayerSignal {
   const votes = technicalVotes(state.technical, cfg);
-  let buys = 0;
-  let sells = 0;
-  for (const v of [votes.rsi, votes.macd, votes.volume, votes.bollinger]) {
-    if (v === 'BUY') buys++;
-    else if (v === 'SELL') sells++;
-  }
-  const [action, agreeing]: [Action, number] =
-    buys > sells ? ['BUY', buys] : sells > buys ? ['SELL', sells] : ['HOLD', 0];
+  const buys = count(votes, 'BUY');
+  const sells = count(votes, 'SELL');
+  const action: Action = buys > sells ? 'BUY' : sells > buys ? 'SELL' : 'HOLD';
+  const agreeing = action === 'BUY' ? buys : action === 'SELL' ? sells : 0;
   if (action === 'HOLD' || agreeing < 2) {
     // The per-vote reasons are formatted only for a signal: a backtest decides ~10^6 times and
-    // most decisions hold (formatting them cost ~1 us each on this machine).
-    return { action: 'HOLD', confidence: 0, reasons: [`votes ${buys} BUY / ${sells} SELL`] };
+    // most decisions hold (formatting them cost ~1 us each on this machine). A HOLD's one reason
+    // comes from a table of the 25 vote counts, shared and frozen (no string per decision).
+    return { action: 'HOLD', confidence: 0, reasons: holdReasons(buys, sells) };
   }
   const confidence = agreeing >= 3 ? cfg.confidence.threeOrMore : cfg.confidence.two;
   return {
@@ -82,4 +79,20 @@ export function technicalSignal(state: { technical: TechnicalReadings }, cfg: Te
     confidence,
     reasons: [`${agreeing} of 4 votes ${action}`, ...voteReasons(state.technical, votes, cfg)],
   };
+}
+
+function count(v: Votes, side: Vote): number {
+  return (
+    (v.rsi === side ? 1 : 0) +
+    (v.macd === side ? 1 : 0) +
+    (v.volume === side ? 1 : 0) +
+    (v.bollinger === side ? 1 : 0)
+  );
+}
+
+const HOLD_REASONS: readonly (readonly string[])[] = Array.from({ length: 25 }, (_, i) =>
+  Object.freeze([`votes ${Math.floor(i / 5)} BUY / ${i % 5} SELL`]),
+);
+function holdReasons(buys: number, sells: number): string[] {
+  return HOLD_REASONS[buys * 5 + sells] as string[];
 }
