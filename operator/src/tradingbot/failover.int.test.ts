@@ -46,11 +46,11 @@ async function reconciledBot(namespace: string, name: string) {
         bot.status?.observedGeneration === bot.metadata.generation && bot.status?.phase === 'Pending' && bot
       );
     },
-    { what: `${namespace}/${name} reconciled`, timeoutMs: 60_000 },
+    { what: `${namespace}/${name} reconciled`, timeoutMs: 120_000 },
   );
 }
 
-describe('TradingBot operator replicas', () => {
+describe('TradingBot operator replicas', { timeout: 300_000 }, () => {
   it('elects one leader and fails over when it stops', async () => {
     const a = await start('replica-a');
     const b = await start('replica-b');

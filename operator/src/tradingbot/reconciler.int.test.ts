@@ -30,6 +30,8 @@ const deploymentOf = (namespace: string) =>
   cluster().apps.readNamespacedDeployment({ namespace, name: `${BOT}-runtime` }) as Promise<V1Deployment>;
 const cronJobOf = (namespace: string) =>
   cluster().batch.readNamespacedCronJob({ namespace, name: `${BOT}-retrain` }) as Promise<V1CronJob>;
+/** kube-controller-manager is shared with every suite running at the same time; give it room. */
+const KCM_WAIT = { timeoutMs: 90_000 };
 const condition = (bot: TradingBot, type: string) => bot.status?.conditions?.find((c) => c.type === type);
 
 async function converged(namespace: string, phase: string, timeoutMs = 60_000): Promise<TradingBot> {
@@ -42,7 +44,7 @@ async function converged(namespace: string, phase: string, timeoutMs = 60_000): 
   );
 }
 
-describe('TradingBot reconciler', () => {
+describe('TradingBot reconciler', { timeout: 240_000 }, () => {
   it('turns examples/tradingbot.yaml into its seven children, owned by the bot', async () => {
     manager = await startOperator(ns());
     const created = await createBot(exampleManifest(ns()));
@@ -104,7 +106,7 @@ describe('TradingBot reconciler', () => {
     const before = await eventually(async () => {
       const d = await deploymentOf(namespace);
       return (d.status?.updatedReplicas ?? 0) >= 1 && d;
-    });
+    }, KCM_WAIT);
     const revisionBefore = (await converged(namespace, 'Pending')).status?.currentRevision;
     await patchSpec(namespace, BOT, { cycleSeconds: 120 });
     const cm = await eventually(async () => {
@@ -126,7 +128,7 @@ describe('TradingBot reconciler', () => {
         const rs = await cluster().apps.listNamespacedReplicaSet({ namespace });
         return rs.items.length >= 2;
       },
-      { what: 'a second ReplicaSet from kube-controller-manager' },
+      { what: 'a second ReplicaSet from kube-controller-manager', ...KCM_WAIT },
     );
     const bot = await converged(namespace, 'Pending');
     expect(bot.metadata.generation).toBe(2);
@@ -172,7 +174,7 @@ describe('TradingBot reconciler', () => {
         ]);
         return cms.items.length + deps.items.length + sas.items.length === 0;
       },
-      { what: 'children garbage-collected', timeoutMs: 60_000 },
+      { what: 'children garbage-collected', ...KCM_WAIT },
     );
   });
 
@@ -183,7 +185,7 @@ describe('TradingBot reconciler', () => {
     const namespace = ns();
     await converged(namespace, 'Pending');
     // Let the Deployment controller settle (its status updates wake the bot once more).
-    await eventually(async () => (await deploymentOf(namespace)).status?.updatedReplicas === 1);
+    await eventually(async () => (await deploymentOf(namespace)).status?.updatedReplicas === 1, KCM_WAIT);
     await new Promise((r) => setTimeout(r, TIMINGS.resyncMs));
     const reconciles = async () =>
       (await m.metrics.reconcileTotal.get()).values.reduce((n, v) => n + v.value, 0);
@@ -298,7 +300,7 @@ describe('TradingBot reconciler', () => {
         });
         return pods.items[0];
       },
-      { what: 'the runtime pod from kube-controller-manager' },
+      { what: 'the runtime pod from kube-controller-manager', ...KCM_WAIT },
     );
     // No kubelet runs here: report the pod Ready the way a kubelet would, on the status subresource.
     const now = new Date().toISOString();
