@@ -143,8 +143,17 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const n = markets.length;
   const F = FEATURE_NAMES.length;
   const B = opts.blockSteps ?? 4096;
-  const needMl = opts.models?.ml !== undefined;
-  const needRl = opts.models?.rl !== undefined;
+  // Score only what an arm reads: p(up) for arms with the ml layer or ML validation, RL scores for
+  // arms with the rl layer — and only at traded times (warm-up steps decide nothing). ~4 us of CPU
+  // per LightGBM row (PERFORMANCE.md), so an unused model costs ~1.7 s of a year x 4 markets.
+  const split = spec.capital.split;
+  const needMl =
+    opts.models?.ml !== undefined && split.some((a) => a.layers.includes('ml') || a.mlValidation);
+  const needRl = opts.models?.rl !== undefined && split.some((a) => a.layers.includes('rl'));
+  const models: BatchModels = {
+    ...(needMl ? { ml: opts.models!.ml! } : {}),
+    ...(needRl ? { rl: opts.models!.rl! } : {}),
+  };
   const blockTime = new Float64Array(B);
   const blockFresh = new Uint8Array(B * n);
   const blockIndex = new Int32Array(B * n);
@@ -183,7 +192,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
           // Reuses the slot's snapshot from the previous block: phase C of that block is done.
           const prev = blockSnap[slot];
           blockSnap[slot] = prev === undefined ? feeds[m]!.state.snapshot() : feeds[m]!.state.snapshot(prev);
-          if (needMl || needRl) {
+          rowOk[slot] = 0;
+          if ((needMl || needRl) && t + STEP_MS >= from) {
             feeds[m]!.state.features(feature);
             rowOk[slot] = isComplete(feature) ? 1 : 0;
             rows.set(feature, slot * F);
@@ -203,7 +213,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     // Phase B: batched model inference over the complete feature rows of the block.
     blockMl.fill(Number.NaN, 0, k * n);
     blockRl.fill(Number.NaN, 0, k * n * 3);
-    if (needMl || needRl) await inferBlock(opts.models!, rows, rowOk, k * n, F, blockMl, blockRl);
+    if (needMl || needRl) await inferBlock(models, rows, rowOk, k * n, F, blockMl, blockRl);
     const tC = performance.now();
     timing.inferenceMs += tC - tB;
     // Phase C: the shared loop body, step by step in time order.
