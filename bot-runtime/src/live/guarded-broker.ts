@@ -32,6 +32,8 @@ export class GuardedBroker implements Broker {
   #finished: Order[] = [];
   /** Sent but its outcome unknown (timeout, lost response): reconciliation settles it. */
   readonly uncertain = new Set<string>();
+  /** Every order this process's loop submitted (its fills reach the loop through this broker). */
+  readonly own = new Set<string>();
 
   constructor(inner: LiveBroker, deps: Omit<OrderGuardDeps, 'broker'>, onRefusal: (r: Refusal) => void) {
     this.#inner = inner;
@@ -40,6 +42,7 @@ export class GuardedBroker implements Broker {
   }
 
   async submit(intent: OrderIntent): Promise<Order> {
+    this.own.add(intent.clientOrderId);
     // Long-only arms (portfolio/orders.ts): a buy opens or adds to a position, a sell closes one.
     const outcome = await placeOrder({ ...this.#deps, broker: this.#inner }, intent, {
       entry: intent.side === 'buy',

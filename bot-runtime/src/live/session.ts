@@ -21,6 +21,7 @@ import { ExchangeCandles } from './exchange-candles.ts';
 import { GuardedBroker, type Refusal } from './guarded-broker.ts';
 import { startLiveHttp } from './http.ts';
 import { LiveRunner } from './live-runner.ts';
+import { InheritedFills } from './positions.ts';
 
 export type Log = (msg: string, fields?: Record<string, unknown>, level?: 'info' | 'warn' | 'error') => void;
 
@@ -104,21 +105,21 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   const refusals = (r: Refusal): void => log('order refused', { ...r }, 'warn');
   const broker = new GuardedBroker(inner, { store, lease, gate }, refusals);
   let reconciledToken = 0;
+  const inherited = new InheritedFills(bot, broker.own);
   const offLease = lease.on((e) =>
     log(`lease ${e.type}`, { token: e.token, ...('reason' in e ? { reason: e.reason } : {}) }),
   );
 
   /** Settles every open order of this bot from the exchange (start-up, takeover, unknown outcomes). */
-  const reconcile = async (): Promise<void> => {
-    const token = lease.fencingToken();
+  const reconcile = async (): Promise<boolean> => {
     const report = await reconcileOpenOrders(store, inner, { bot, abandonAfterMs: ABANDON_AFTER_MS });
     for (const id of broker.uncertain) {
       const row = await store.orders.order(id);
       if (row && row.state !== 'intent') broker.resolved(row.intent, row.state);
     }
     if (report.checked > 0 || report.errors.length > 0) log('reconciled', { ...report });
-    // Incomplete (exchange down): entries stay off and the next cycle tries again.
-    if (report.errors.length === 0 && report.pending.length === 0) reconciledToken = token;
+    // Incomplete (exchange down, an intent too young to judge): no trading yet; the next cycle tries again.
+    return report.errors.length === 0 && report.pending.length === 0;
   };
 
   let lastCycleWall: number | undefined;
@@ -132,6 +133,9 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     host: o.host,
     port: o.port,
   });
+  // The first acquire waits (bounded by one lease time) for the connection: without an offline
+  // queue, an attempt before 'ready' fails and costs a whole renew period of standby.
+  await redisReady(redis, o.leaseMs);
   await lease.start();
   await gate.start(o.probeEveryMs);
   log('started', {
@@ -163,8 +167,14 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
     beforeCycle: async () => {
       if (!lease.isHeld()) return;
-      if (reconciledToken !== safeToken(lease) || broker.uncertain.size > 0) await reconcile();
+      const token = safeToken(lease);
+      const complete = reconciledToken !== token || broker.uncertain.size > 0 ? await reconcile() : true;
       await broker.settle();
+      // The previous holder's fills (and this process's from before a crash) into the arms.
+      const booked = await inherited.catchUp(store.db, runner.core);
+      if (booked > 0) log('inherited fills booked', { fills: booked });
+      // Trading starts only once the store is reconciled and its positions are in the arms.
+      if (complete) reconciledToken = token;
     },
     onEvent: o.onEvent,
     onCycle: (info, core) => {
@@ -195,4 +205,24 @@ function safeToken(lease: TraderLease): number {
   } catch {
     return -1;
   }
+}
+
+function redisReady(
+  redis: {
+    status: string;
+    once(e: 'ready', f: () => void): unknown;
+    off(e: 'ready', f: () => void): unknown;
+  },
+  timeoutMs: number,
+): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
 }

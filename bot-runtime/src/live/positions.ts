@@ -1,0 +1,64 @@
+// Positions survive a restart and a takeover: the exchange holds the coins, the store holds every
+// fill (trade_logs), but a runtime's arms start empty. Before it trades, the lease holder books into
+// its arms every fill of this bot it did not book itself (the previous holder's, or its own from
+// before a crash) — the same Arm.applyFill the loop uses — so exits of inherited positions still
+// happen and the arms' cash matches what was spent ("a restart resumes from PostgreSQL").
+import type { TradingCore } from '../loop/trading-core.ts';
+import type { Db } from '../store/db.ts';
+import { TRADE_LOG_COLUMNS, type TradeLog, toTradeLog } from '../store/order-rows.ts';
+
+export class InheritedFills {
+  readonly #bot: string;
+  /** Orders this process sent: the loop books their fills itself. */
+  readonly #own: ReadonlySet<string>;
+  #seen = 0;
+
+  constructor(bot: string, own: ReadonlySet<string>) {
+    this.#bot = bot;
+    this.#own = own;
+  }
+
+  /** Books the trade logs newer than the last call that are not this process's own; returns how many. */
+  async catchUp(db: Db, core: TradingCore): Promise<number> {
+    const r = await db.query(
+      `SELECT ${TRADE_LOG_COLUMNS} FROM trade_logs WHERE bot = $1 AND id > $2 ORDER BY id`,
+      [this.#bot, this.#seen],
+    );
+    return bookInherited(core, r.rows.map(toTradeLog), this.#own, (id) => {
+      this.#seen = Math.max(this.#seen, id);
+    });
+  }
+}
+
+/** Pure part: which logs are inherited and into which arm and market they go. */
+export function bookInherited(
+  core: Pick<TradingCore, 'arms' | 'marketIndex'>,
+  logs: readonly TradeLog[],
+  own: ReadonlySet<string>,
+  seen: (id: number) => void = () => undefined,
+): number {
+  let booked = 0;
+  for (const t of logs) {
+    seen(t.id);
+    if (own.has(t.clientOrderId)) continue;
+    const arm = core.arms.find((a) => a.spec.name === t.arm);
+    const m = core.marketIndex(t.market);
+    // An arm or market the current revision no longer has: its coins are outside this bot's books.
+    if (!arm || m === undefined) continue;
+    arm.applyFill(
+      m,
+      {
+        clientOrderId: t.clientOrderId,
+        market: t.market,
+        side: t.side,
+        price: t.price,
+        volume: t.volume,
+        fee: t.fee,
+        time: t.filledAt,
+      },
+      t.confidence,
+    );
+    booked++;
+  }
+  return booked;
+}
