@@ -163,8 +163,13 @@ describe('automatic drawdown rollback', () => {
       async () => {
         const list = JSON.parse(
           await cluster().kubectl(['get', '-n', namespace, 'events.events.k8s.io', '-o', 'json']),
-        ) as { items: Array<{ reason: string; note?: string; regarding?: { name?: string } }> };
-        const found = list.items.filter((e) => e.reason === 'DrawdownRule' && e.regarding?.name === BOT);
+        ) as {
+          items: Array<{ reason: string; note?: string; regarding?: { name?: string; kind?: string } }>;
+        };
+        const found = list.items.filter(
+          (e) =>
+            e.reason === 'DrawdownRule' && e.regarding?.kind === 'TradingBot' && e.regarding?.name === BOT,
+        );
         return found.length > 0 && found;
       },
       { what: 'the DrawdownRule Event' },
