@@ -31,9 +31,9 @@ build() {
   mkdir -p "$BIN_DIR"
   # Install into a scratch folder and move it in last, so an interrupted build never leaves a
   # half-written binary that `path` would hand out.
-  local tmp
-  tmp="$(mktemp -d "${BIN_DIR}/.build.XXXXXX")"
-  trap 'rm -rf "$tmp"' EXIT
+  BUILD_TMP="$(mktemp -d "${BIN_DIR}/.build.XXXXXX")"
+  trap 'rm -rf "${BUILD_TMP:-}"' EXIT
+  local tmp="$BUILD_TMP"
   say "building github.com/prometheus/prometheus/cmd/promtool@${PROMETHEUS_MODULE_VERSION} with $(go version | cut -d' ' -f3) (first time: about 5 minutes)"
   local started=$SECONDS
   CGO_ENABLED=0 GOBIN="$tmp" go install -trimpath -ldflags "-s -w" \
@@ -41,7 +41,7 @@ build() {
     grep -v '^go: downloading' >&2 || true
   [[ -x "$tmp/promtool" ]] || die "go install of promtool@${PROMETHEUS_MODULE_VERSION} failed (see the lines above)"
   mv "$tmp/promtool" "$PROMTOOL"
-  say "built in $((SECONDS - started)) s: $PROMTOOL ($("$PROMTOOL" --version 2>&1 | head -1))"
+  say "built promtool ${PROMETHEUS_MODULE_VERSION} in $((SECONDS - started)) s: $PROMTOOL"
   echo "$PROMTOOL"
 }
 
