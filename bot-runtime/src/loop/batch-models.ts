@@ -1,6 +1,9 @@
 // Batched model inference for the backtest's phase B: one onnxruntime call per block of steps
-// instead of one awaited call per candle. The rows themselves stay the dominant cost: 16,384 rows
-// of the baseline LightGBM took 262 ms here (~16 µs a row, 1 intra-op thread, loaded machine).
+// instead of one awaited call per candle. The rows themselves stay the dominant cost: the baseline
+// LightGBM (150 trees) costs ~4 µs of CPU a row on real feature rows whatever the session options
+// (1 intra-op thread; sequential/'all'/no spinning/no arena all within noise) and ~4-5 µs in
+// 256-row batches, so per-call overhead does not dominate; the ~16 µs once quoted here was wall
+// time on a machine at load ~15 (PERFORMANCE.md).
 
 /** What the backtest needs of the ML model and RL policy: batched inference (see engines/). */
 export interface BatchModels {
