@@ -137,3 +137,66 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+export async function readyz(url: string): Promise<{ status: number; reasons: string[] }> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const body = (await res.json()) as { reasons?: string[] };
+    return { status: res.status, reasons: body.reasons ?? [] };
+  } catch {
+    return { status: 0, reasons: [] };
+  }
+}
+
+/**
+ * Applies `fault` again and again until /readyz names `dependency` as down, keeps it up for
+ * `holdMs` more, and returns the reasons and when the outage was first seen.
+ */
+export async function whileDown(
+  url: string,
+  dependency: string,
+  fault: () => Promise<void>,
+  holdMs: number,
+): Promise<{ reasons: string[]; downSeenAt: Date }> {
+  let down: { reasons: string[]; downSeenAt: Date } | undefined;
+  const end = Date.now() + 20_000;
+  let holdUntil = Number.POSITIVE_INFINITY;
+  while (Date.now() < Math.min(end, holdUntil)) {
+    await fault();
+    const r = await readyz(url);
+    if (!down && r.status === 503 && r.reasons.some((x) => x.startsWith(`${dependency}:`))) {
+      down = { reasons: r.reasons, downSeenAt: new Date() };
+      holdUntil = Date.now() + holdMs;
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  if (!down) throw new Error(`/readyz never reported ${dependency} down`);
+  return down;
+}
+
+/** Orders the store holds that were created after `t`. */
+export async function ordersSince(db: { query: PgQuery }, t: Date): Promise<number> {
+  const r = await db.query('SELECT count(*)::text AS n FROM orders WHERE created_at > $1', [t.toISOString()]);
+  return Number((r.rows[0] as { n: string }).n);
+}
+type PgQuery = (sql: string, params?: readonly string[]) => Promise<{ rows: unknown[] }>;
+
+/** /readyz is 200 again and the runtime has stored a new order since `after`: trading resumed by itself. */
+export async function tradesAgain(
+  rt: Runtime,
+  db: { query: PgQuery },
+  url: string,
+  after: Date,
+): Promise<void> {
+  await until(
+    async () => ((await readyz(url)).status === 200 ? true : undefined),
+    30_000,
+    '/readyz 200 again',
+  );
+  await until(
+    async () => ((await ordersSince(db, after)) > 0 ? true : undefined),
+    40_000,
+    'a new order after recovery',
+  );
+  if (rt.child.exitCode !== null) throw new Error('the runtime exited');
+}
