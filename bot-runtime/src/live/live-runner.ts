@@ -73,6 +73,16 @@ export class LiveRunner {
     this.#rowMarket = new Int32Array(n);
   }
 
+  /**
+   * Per market, how much of each SPEC window the loop has seen (0..1): layer 2 runs on partial
+   * history (SPEC known issue 1) and this says how partial.
+   */
+  completeness(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const f of this.#feeds) out[f.market] = f.state.completeness();
+    return out;
+  }
+
   /** True once the warm-up history has been fed (the first successful candle fetch). */
   get warm(): boolean {
     return this.#warm;

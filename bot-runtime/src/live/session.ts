@@ -152,6 +152,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     readyz: `${http.url}/readyz`,
   });
 
+  let historyLogged = false;
   const runner = new LiveRunner({
     spec,
     markets: spec.markets,
@@ -176,9 +177,18 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
       // Trading starts only once the store is reconciled and its positions are in the arms.
       if (complete) reconciledToken = token;
     },
-    onEvent: o.onEvent,
+    onEvent: (e) => {
+      o.onEvent(e);
+      // The dashboard's per-layer signals (SPEC.md "Monitoring"); a store outage loses a row, never a cycle.
+      if (e.kind === 'decision' && lease.isHeld())
+        store.market.recordSignal(bot, o.revision, e.arm, e.signal).catch(() => undefined);
+    },
     onCycle: (info, core) => {
       lastCycleWall = Date.now();
+      if (!historyLogged && runner.warm) {
+        historyLogged = true;
+        log('history', { completeness: runner.completeness() });
+      }
       o.onCycle(info, core);
     },
     onDataError: (e) => log('cycle degraded', { error: e.message }, 'warn'),

@@ -72,6 +72,17 @@ describe('a live runtime whose dependencies fail', () => {
         'first order',
       );
 
+      // Layer 2's history is reported (partial: the warm-up is less than the SPEC windows), and
+      // the decisions' per-layer signals reach the dashboard's table.
+      const history = await rt.waitFor((l) => l.msg === 'history');
+      const btc = (history.completeness as Record<string, Record<string, number>>)['KRW-BTC']!;
+      expect(btc['5m']).toBeGreaterThan(0);
+      expect(btc['1d']).toBeLessThan(1);
+      const signals = await db.query<{ n: string }>(
+        "SELECT count(*)::text AS n FROM signals WHERE layer = 'technical'",
+      );
+      expect(Number(signals.rows[0]!.n)).toBeGreaterThan(0);
+
       // 1. Redis: every connection of this runtime killed from a second connection, again and again.
       const name = `kubetrade-fault-bot-${pid}`;
       const killRedis = async (): Promise<void> => {
