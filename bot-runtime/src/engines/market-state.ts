@@ -258,7 +258,14 @@ export class MarketState {
     m.trendPct = this.#multiTimeframe.trendPct;
     m.momentumPct = this.#multiTimeframe.momentumPct;
     m.entryRsi = this.#multiTimeframe.entryRsi;
-    for (const tf of TIMEFRAMES) into.completeness[tf] = Math.min(1, this.#counts[tf] / HISTORY_WINDOW[tf]);
+    // Named properties, not a loop over TIMEFRAMES: keyed stores in the loop were most of this
+    // method's cost (~0.8 us per candle in a CPU profile; the backtest calls it once per candle).
+    const c = into.completeness;
+    const n = this.#counts;
+    c['5m'] = Math.min(1, n['5m'] / HISTORY_WINDOW['5m']);
+    c['15m'] = Math.min(1, n['15m'] / HISTORY_WINDOW['15m']);
+    c['1h'] = Math.min(1, n['1h'] / HISTORY_WINDOW['1h']);
+    c['1d'] = Math.min(1, n['1d'] / HISTORY_WINDOW['1d']);
     return into;
   }
 
