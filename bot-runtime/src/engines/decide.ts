@@ -12,7 +12,7 @@ import type { LayerName, LayerSignal, Signal } from '../types.ts';
 import { combineSignals } from './combine.ts';
 import type { ArmConfig, StrategyConfig } from './config.ts';
 import { type LayerMemo, NOT_YET } from './layer-memo.ts';
-import { mlSignal, mlValidate } from './ml.ts';
+import { mlSignal, mlValidate, NOTHING_TO_VALIDATE } from './ml.ts';
 import { multiTimeframeSignal } from './multi-timeframe.ts';
 import type { MarketSnapshot } from './readings.ts';
 import { rlSignal } from './rl.ts';
@@ -122,6 +122,9 @@ export function decide(state: MarketSnapshot, arm: ArmConfig, ctx: DecisionConte
       layers.mlValidation = { action: 'HOLD', confidence: 0, reasons: [why] };
       if (result.action !== 'HOLD')
         result = { action: 'HOLD', confidence: 0, reasons: [why, ...result.reasons] };
+    } else if (result.action === 'HOLD') {
+      // mlValidate's HOLD case without its result pair: most decisions of a backtest hold.
+      layers.mlValidation = NOTHING_TO_VALIDATE;
     } else {
       const v = mlValidate(result, p, ctx.config.ml);
       layers.mlValidation = v.validation;

@@ -72,7 +72,7 @@ export function mlSignal(pUp: number, cfg: MlConfig): LayerSignal {
 }
 
 /** Shared (frozen): a HOLD passes validation on ~99 % of a backtest's decisions. */
-const NOTHING_TO_VALIDATE: LayerSignal = Object.freeze({
+export const NOTHING_TO_VALIDATE: LayerSignal = Object.freeze({
   action: 'HOLD',
   confidence: 0,
   reasons: Object.freeze(['nothing to validate']) as string[],
