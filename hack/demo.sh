@@ -11,9 +11,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+k() { kubectl -n "$ns" "$@"; }
 say() { printf '\n\033[1m[demo] %s\033[0m\n' "$*" >&2; }
 
 cycles="${KUBETRADE_DEMO_CYCLES:-30}"
+ns="${KUBETRADE_DEMO_NAMESPACE:-kubetrade-demo}"
 speed="${KUBETRADE_DEMO_SPEED:-300}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kubetrade-demo.XXXXXX")
 operator_pid=""
@@ -25,7 +27,11 @@ cleanup() {
     return
   fi
   [[ -n "$operator_pid" ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null || true
-  [[ $started_cp -eq 1 ]] && bash hack/control-plane.sh down >/dev/null 2>&1 || true
+  if [[ $started_cp -eq 1 ]]; then
+    bash hack/control-plane.sh down >/dev/null 2>&1 || true
+  else
+    kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,26 +44,28 @@ kubectl version 2>/dev/null | sed 's/^/  /'
 say "2/4 CRD, operator, examples/tradingbot.yaml"
 kubectl apply --server-side --force-conflicts -f crds/tradingbot.yaml
 kubectl wait --for=condition=Established --timeout=30s crd/tradingbots.kubetrade.io >/dev/null
-node operator/src/main.ts --leader-elect=false --metrics-bind-address=127.0.0.1:0 >"$work/operator.log" 2>&1 &
+kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+node operator/src/main.ts --leader-elect=false --metrics-bind-address=127.0.0.1:0 --watch-namespace="$ns" \
+  >"$work/operator.log" 2>&1 &
 operator_pid=$!
 echo "  operator pid ${operator_pid}, logs: ${work}/operator.log"
-kubectl apply -f examples/tradingbot.yaml
+k apply -f examples/tradingbot.yaml
 bot=$(kubectl create --dry-run=client -o jsonpath='{.metadata.name}' -f examples/tradingbot.yaml)
 
 say "3/4 what the operator made of it"
 for _ in $(seq 1 100); do
-  [[ -n "$(kubectl get tradingbot "$bot" -o jsonpath='{.status.observedGeneration}' 2>/dev/null)" ]] && break
+  [[ -n "$(k get tradingbot "$bot" -o jsonpath='{.status.observedGeneration}' 2>/dev/null)" ]] && break
   sleep 0.3
 done
-kubectl get tradingbots
+k get tradingbots
 echo
-kubectl get deployments,cronjobs,services,configmaps,serviceaccounts,roles,rolebindings -l "kubetrade.io/bot=${bot}"
+k get deployments,cronjobs,services,configmaps,serviceaccounts,roles,rolebindings -l "kubetrade.io/bot=${bot}"
 echo
-kubectl get tradingbot "$bot" -o jsonpath='{range .status.conditions[*]}  {.type}={.status} ({.reason}): {.message}{"\n"}{end}'
+k get tradingbot "$bot" -o jsonpath='{range .status.conditions[*]}  {.type}={.status} ({.reason}): {.message}{"\n"}{end}'
 
 say "4/4 the bot runtime, as its Pod runs it (${cycles} cycles, clock x${speed})"
-cm=$(kubectl get configmaps -l "kubetrade.io/bot=${bot}" -o jsonpath='{.items[0].metadata.name}')
-kubectl get configmap "$cm" -o jsonpath='{.data.runtime-config\.json}' >"$work/runtime-config.json"
+cm=$(k get configmaps -l "kubetrade.io/bot=${bot}" -o jsonpath='{.items[0].metadata.name}')
+k get configmap "$cm" -o jsonpath='{.data.runtime-config\.json}' >"$work/runtime-config.json"
 echo "  RuntimeConfig from ConfigMap ${cm}: $(wc -c <"$work/runtime-config.json") bytes"
 node bot-runtime/src/cli/main.ts run --config "$work/runtime-config.json" --speed "$speed" --cycles "$cycles" --listen 127.0.0.1:0
 
