@@ -1,15 +1,23 @@
 // The TradingBot controller: what main.ts hands the manager. Wires the informer caches, the
 // server-side-apply writers and the metrics into the reconcile story (reconciler.ts), the way a
 // kube-rs `Controller::new(bots).owns(children).watches(secrets)` reads.
-import { type KubernetesObject, PatchStrategy, type V1Secret } from '@kubernetes/client-node';
+import {
+  type KubernetesObject,
+  PatchStrategy,
+  type V1ControllerRevision,
+  type V1Secret,
+} from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, type TradingBot, VERSION } from '@kubetrade/crds';
 import type { ControllerOptions, Informer, OperatorContext } from '../controller/index.ts';
 import { keyOf, RESOURCES, type ResourceRef } from '../controller/index.ts';
 import type { Manager } from '../controller/manager.ts';
+import { registerRollbackMetrics } from '../rollback/metrics.ts';
+import type { RevisionPlan } from '../rollback/plan.ts';
 import { type ChildApplier, FIELD_MANAGER } from './apply.ts';
 import { registerBotMetrics } from './bot-metrics.ts';
 import type { ChildKind } from './cache.ts';
 import { credentialsSecretName } from './credentials.ts';
+import type { DesiredChild } from './desired.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.ts';
 import { reconcileTradingBot, type StatusWriter } from './reconciler.ts';
 import { StatusMemo } from './status-memo.ts';
@@ -21,6 +29,9 @@ export const TRADINGBOTS: ResourceRef = { group: GROUP, version: VERSION, plural
 
 /** Children are cached by our label only: the operator never holds every ConfigMap of the cluster. */
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
+
+/** events.k8s.io reportingController of the operator's Events. */
+export const EVENT_CONTROLLER = 'kubetrade.io/operator';
 
 const CHILD_RESOURCES: Record<ChildKind, ResourceRef> = {
   configMap: RESOURCES.configMaps,
@@ -84,11 +95,16 @@ export function tradingBotController(ctx: OperatorContext): ControllerOptions<Tr
   ) as Record<ChildKind, Informer>;
   const secrets = manager.informer<KubernetesObject & V1Secret>(RESOURCES.secrets);
   const metrics = registerBotMetrics(manager.metrics.registry, () => bots.list());
+  const revisions = manager.informer(RESOURCES.controllerRevisions, { labelSelector: MANAGED_SELECTOR });
+  const rollbacks = registerRollbackMetrics(manager.metrics.registry);
+  const events = manager.eventRecorder(EVENT_CONTROLLER);
+  const applier = serverSideApplier(manager);
+  const objects = manager.objectApi();
   const deps = {
     bots,
     children,
     secrets,
-    applier: serverSideApplier(manager),
+    applier,
     status: statusApplier(manager),
     workload: workloadConfigFrom(config),
     now: () => new Date(),
@@ -96,11 +112,35 @@ export function tradingBotController(ctx: OperatorContext): ControllerOptions<Tr
     onReconciled: metrics.reconciled,
     onGone: metrics.gone,
     memo: new StatusMemo(),
+    revisions: {
+      cache: revisions,
+      writer: {
+        apply: (revision: V1ControllerRevision) => applier.apply(revision as DesiredChild),
+        delete: async (namespace: string, name: string) => {
+          // Already gone (another replica or a person pruned it) is what we wanted.
+          await objects
+            .delete({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { namespace, name } })
+            .catch((err: { code?: number }) => {
+              if (err.code !== 404) throw err;
+            });
+        },
+      },
+    },
+    onRolledBack: async (bot: TradingBot, plan: RevisionPlan) => {
+      rollbacks.rolledBack(bot.metadata.namespace ?? '', bot.metadata.name ?? '');
+      // Cached objects from a LIST carry no apiVersion/kind; the Event's `regarding` needs both.
+      await events.record(
+        { ...bot, apiVersion: API_VERSION, kind: KIND } as TradingBotObject,
+        'Warning',
+        'DrawdownRule',
+        plan.rollbackNow?.message ?? '',
+      );
+    },
   };
   return {
     name: 'tradingbot',
     primary: bots,
-    owns: Object.values(children),
+    owns: [...Object.values(children), revisions],
     // A Secret appearing (or changing) wakes the live bots that reference it: recovery from
     // SecretNotFound needs no back-off polling.
     watches: [{ informer: secrets as unknown as Informer, map: (secret) => botsReferencing(bots, secret) }],

@@ -5,9 +5,12 @@
 import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { TradingBot } from '@kubetrade/crds';
 import type { Logger } from '../controller/logger.ts';
+import { botHistory, type RevisionCache, type RevisionWriter } from '../rollback/history.ts';
+import { planRevisions, type RevisionPlan } from '../rollback/plan.ts';
+import { rollbackStatusChanged, withRollbackStatus } from '../rollback/rollback-status.ts';
 import { type ChildApplier, needsApply, withAppliedHash } from './apply.ts';
 import type { CacheReader, ChildKind } from './cache.ts';
-import { currentRevision, desiredChildren, type KindedChild } from './children.ts';
+import { desiredChildren, type KindedChild } from './children.ts';
 import { credentialsBlocker, credentialsSecretName } from './credentials.ts';
 import { desiredStatus, type OperatorStatus, statusChanged } from './status.ts';
 import type { StatusMemo } from './status-memo.ts';
@@ -36,6 +39,10 @@ export interface ReconcilerDeps {
   onGone?: (namespace: string, name: string) => void;
   /** Status writes the cache has not caught up with yet (see status-memo.ts). */
   memo?: StatusMemo;
+  /** The bots' ControllerRevisions (revision history for the rollback rule, ../rollback). */
+  revisions?: { cache: RevisionCache; writer: RevisionWriter };
+  /** Announces an automatic rollback (an Event on the bot and kubetrade_rollbacks_total). */
+  onRolledBack?: (bot: TradingBot, plan: RevisionPlan) => Promise<void>;
 }
 
 export interface ReconcileOutcome {
@@ -70,26 +77,57 @@ export async function reconcileTradingBot(
     bot,
     secretName ? deps.secrets.get(req.namespace, secretName) : undefined,
   );
-  const children = desiredChildren(bot, deps.workload, { runnable: !blocker });
-  const applied = await applyChanged(children, deps);
-  if (applied > 0) log.info('applied children', { applied, generation: bot.metadata.generation });
-
   const key = `${req.namespace}/${req.name}`;
   const now = deps.now();
+  const seen = { ...bot, status: deps.memo ? deps.memo.effective(key, bot) : bot.status };
+  // Revisions first: after a rollback the children run the stable revision's spec, never an edit
+  // of the user's spec (DESIGN.md "Rollback without fighting GitOps").
+  const plan = planRevisions({
+    bot: seen,
+    history: deps.revisions ? botHistory(deps.revisions.cache, bot) : [],
+    now,
+  });
+  const { create } = plan;
+  if (create && deps.revisions) {
+    const { writer } = deps.revisions;
+    await orReconcileError(`ControllerRevision ${req.namespace}/${create.metadata?.name}`, () =>
+      writer.apply(create),
+    );
+  }
+  const children = desiredChildren(plan.runBot, deps.workload, { runnable: !blocker });
+  const applied = await applyChanged(children, deps);
+  if (applied > 0) log.info('applied children', { applied, generation: bot.metadata.generation });
+  for (const name of plan.prune) await deps.revisions?.writer.delete(req.namespace, name);
+
   const deployment = deps.children.deployment.get(req.namespace, childName(children, 'deployment')) as
     | V1Deployment
     | undefined;
-  const seen = { ...bot, status: deps.memo ? deps.memo.effective(key, bot) : bot.status };
-  const status = desiredStatus(
+  const operatorStatus = desiredStatus(
     seen,
-    { deployment, blocker, currentRevision: currentRevision(bot) },
+    { deployment, blocker, currentRevision: plan.runRevision },
     now.toISOString(),
   );
-  if (statusChanged(seen.status, status)) {
+  const status = withRollbackStatus(
+    operatorStatus,
+    plan,
+    seen.status?.conditions ?? [],
+    bot.metadata.generation ?? 0,
+    now.toISOString(),
+  );
+  if (statusChanged(seen.status, status) || rollbackStatusChanged(seen.status, status)) {
     const written = { ...status, lastReconcileTime: now.toISOString() };
     await deps.status.write(bot, written);
     deps.memo?.remember(key, bot.metadata.resourceVersion, written);
     log.info('status written', { phase: status.phase, observedGeneration: status.observedGeneration });
+  }
+  // Announced only once the status records it, so a failed write never announces twice.
+  if (plan.rollbackNow) {
+    log.info('rolled back', {
+      from: plan.currentRevision,
+      to: plan.runRevision,
+      days: plan.rollbackNow.days,
+    });
+    await deps.onRolledBack?.(bot, plan);
   }
   deps.onReconciled?.(req.namespace, req.name, now);
   return { requeueAfter: deps.resyncAfterMs };
@@ -97,6 +135,14 @@ export async function reconcileTradingBot(
 
 const childName = (children: KindedChild[], kind: ChildKind): string =>
   children.find((c) => c.kind === kind)?.object.metadata.name ?? '';
+
+async function orReconcileError(what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    throw new ReconcileError(`server-side apply of ${what} failed: ${String(err)}`, { cause: err });
+  }
+}
 
 /** Applies, wave by wave, the children whose cached copy differs; returns how many it applied. */
 async function applyChanged(children: KindedChild[], deps: ReconcilerDeps): Promise<number> {
