@@ -76,15 +76,27 @@ describe('two live runtimes of one bot', () => {
     const b = startRuntime(file, env, args);
     try {
       // 1. Exactly one holder, and only it trades.
-      await until(() => storedOrders().then((r) => (r.length >= 2 ? r : undefined)), 60_000, 'first orders');
+      await until(
+        () => storedOrders().then((r) => (r.length >= 2 ? r : undefined)),
+        60_000,
+        'first orders',
+      ).catch((e: Error) => {
+        throw new Error(
+          `${e.message}\n--- a:\n${a.output().slice(-3000)}\n--- b:\n${b.output().slice(-3000)}`,
+        );
+      });
       const [holder, standby] = acquired(a).length > 0 ? [a, b] : [b, a];
       expect(acquired(holder)).toHaveLength(1);
       expect(acquired(standby)).toHaveLength(0);
       expect(sentOrders(standby)).toHaveLength(0);
       const firstToken = String(acquired(holder)[0]!.token);
       for (const row of await storedOrders()) expect(row.fencing_token).toBe(firstToken);
-      const posts = fake.log.filter((r) => r.method === 'POST' && r.path === '/v1/orders').length;
-      expect(posts).toBeGreaterThan(0);
+      // The orders ON THE EXCHANGE: each one an intent the holder stored first, under its token.
+      const tokenOf = async (): Promise<Map<string, string>> =>
+        new Map((await storedOrders()).map((o) => [o.client_order_id, o.fencing_token]));
+      const before = await tokenOf();
+      expect(fake.book.orders.length).toBeGreaterThan(0);
+      for (const o of fake.book.orders) expect(before.get(o.identifier ?? '')).toBe(firstToken);
 
       // 2. Pause the holder: the standby takes over within the lease time and trades.
       holder.child.kill('SIGSTOP');
@@ -134,6 +146,11 @@ describe('two live runtimes of one bot', () => {
         30_000,
         'an order after the takeover',
       );
+      // Every order on the exchange was stored first by a lease holder, each identifier once.
+      const all = await tokenOf();
+      const ids = fake.book.orders.map((o) => o.identifier ?? '');
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const id of ids) expect([firstToken, secondToken, thirdToken]).toContain(all.get(id));
       // Every stored order came from a lease holder's token.
       for (const row of await storedOrders())
         expect([firstToken, secondToken, thirdToken]).toContain(row.fencing_token);

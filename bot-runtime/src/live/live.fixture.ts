@@ -1,5 +1,5 @@
-// Shared by the live integration tests: a fake Upbit backed by the coherent SyntheticMarket (from
-// well before the warm-up to a day ahead, so the sped-up runtime always finds closed candles),
+// Shared by the live integration tests: a fake Upbit with an oscillating market (from well before
+// the warm-up to a day ahead, so the sped-up runtime always finds closed candles),
 // an aggressive bot spec (two indicator votes nearly every candle) so trades happen within seconds,
 // and `kubetrade run` as a real child process with its JSON lines parsed.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { registerSecret } from '../exchange/errors.ts';
 import { FakeUpbit } from '../exchange/fake-upbit/server.ts';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
-import { SyntheticMarket } from '../market/synthetic-market.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import { roundPriceToTick } from '../portfolio/market-rules.ts';
+import type { Candle } from '../types.ts';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const MARKETS = ['KRW-BTC', 'KRW-ETH'];
@@ -18,19 +19,46 @@ export const MARKETS = ['KRW-BTC', 'KRW-ETH'];
 export const SPEED = 120;
 export type Line = Record<string, unknown>;
 
+/** One full swing of the test market: RSI and %B cross their thresholds both ways every few candles. */
+const SWING_MS = 8 * TIMEFRAME_MS['5m'];
+const BASE_PRICE: Record<string, number> = { 'KRW-BTC': 140_000_000, 'KRW-ETH': 5_000_000 };
+
+/**
+ * A fake Upbit whose 5m candles swing like a sine wave (+-2 %) from six days back to a day ahead.
+ * Not the SyntheticMarket: its regime at "now" depends on the date (a trending day gave SELL votes
+ * only, so no order for a minute), and these tests need orders both ways every few candles.
+ */
 export async function startSyntheticFake(): Promise<FakeUpbit> {
   registerSecret(TEST_KEYS.secretKey);
-  const now = Date.now();
-  const day = TIMEFRAME_MS['1d'];
-  const source = new SyntheticMarket({
-    seed: 7,
-    markets: MARKETS,
-    start: Math.floor(now / day) * day - 6 * day,
-  });
-  const data = await source.load({ to: now + day });
+  const step = TIMEFRAME_MS['5m'];
+  const now = Math.floor(Date.now() / step) * step;
+  const candles: Candle[] = [];
+  for (const market of MARKETS) {
+    const base = BASE_PRICE[market]!;
+    let prev = base;
+    for (let t = now - 6 * TIMEFRAME_MS['1d']; t < now + TIMEFRAME_MS['1d']; t += step) {
+      const close = roundPriceToTick(
+        market,
+        base * (1 + 0.02 * Math.sin((2 * Math.PI * (t + step)) / SWING_MS)),
+        'buy',
+      );
+      candles.push({
+        market,
+        timeframe: '5m',
+        openTime: t,
+        open: prev,
+        high: Math.max(prev, close),
+        low: Math.min(prev, close),
+        close,
+        volume: 1,
+        quoteVolume: close,
+      });
+      prev = close;
+    }
+  }
   return FakeUpbit.start({
     keys: { [TEST_KEYS.accessKey]: TEST_KEYS.secretKey },
-    data,
+    candles,
     book: { balances: { KRW: 1_000_000_000 } },
   });
 }
