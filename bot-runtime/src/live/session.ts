@@ -153,6 +153,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   });
 
   let historyLogged = false;
+  let lastDegraded = '';
   const runner = new LiveRunner({
     spec,
     markets: spec.markets,
@@ -185,13 +186,22 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     },
     onCycle: (info, core) => {
       lastCycleWall = Date.now();
+      if (lastDegraded !== '' && info.newCandles > 0) {
+        log('cycle recovered', { after: lastDegraded });
+        lastDegraded = '';
+      }
       if (!historyLogged && runner.warm) {
         historyLogged = true;
         log('history', { completeness: runner.completeness() });
       }
       o.onCycle(info, core);
     },
-    onDataError: (e) => log('cycle degraded', { error: e.message }, 'warn'),
+    // One line per outage, not one per cycle (STYLE.md: log once); the gate logs each dependency's transitions.
+    onDataError: (e) => {
+      if (e.message === lastDegraded) return;
+      lastDegraded = e.message;
+      log('cycle degraded', { error: e.message }, 'warn');
+    },
   });
   let reason: string;
   try {
