@@ -102,10 +102,13 @@ export class LiveRunner {
           this.#o.onDataError?.(e as Error);
         }
       }
-      const started = performance.now();
+      let started = performance.now();
       let newCandles = 0;
       try {
         const batches = await this.#o.candles.closed(this.#o.markets, this.#since, t);
+        // Fetching candles is exchange I/O, timed apart from the cycle (as PaperRunner does); order
+        // round trips stay inside it, since they are part of acting on the decision.
+        started = performance.now();
         // The warm-up history (everything before the first cycle's newest candle) is fed without trading.
         newCandles = await this.#release(batches, this.#warm && this.#o.trade());
         this.#warm = true;
