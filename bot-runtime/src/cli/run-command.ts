@@ -13,6 +13,8 @@ import { warmupMs } from '../loop/warmup.ts';
 import { MarketDataError } from '../market/data-issue.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import { RuntimeMetrics, startMetricsServer } from '../report/metrics-server.ts';
+import { performanceReport } from '../report/performance-report.ts';
+import { RuntimeStatus } from '../status/runtime-status.ts';
 import { type FlagSpec, helpText, parseFlags, parseIntFlag, parseNumberFlag } from './args.ts';
 import type { CommandIo } from './backtest-command.ts';
 import { CliError } from './errors.ts';
@@ -174,6 +176,17 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       );
     clockStart = first + warmupMs(spec);
   }
+  // In a pod (KUBETRADE_BOT_NAMESPACE/NAME set by the operator) each cycle's performance goes to
+  // the bot's status.performance; elsewhere only the metrics. A write still in flight when the next
+  // cycle ends is not queued: the next report carries everything the skipped one would have.
+  const status = RuntimeStatus.fromEnv(spec, metrics.registry);
+  let reporting: Promise<unknown> | undefined;
+  const reportStatus = (core: Parameters<typeof performanceReport>[0]) => {
+    if (reporting) return;
+    reporting = status.cycle(performanceReport(core, revision)).finally(() => {
+      reporting = undefined;
+    });
+  };
   const runner = new PaperRunner({
     spec,
     source: choice.source,
@@ -200,6 +213,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         metrics.halted.set({ arm: arm.spec.name }, arm.dailyLoss.halted ? 1 : 0);
         metrics.trades.set({ arm: arm.spec.name }, arm.roundTrips.length);
       }
+      reportStatus(core);
       log('cycle', {
         cycle: info.cycle,
         at: new Date(info.time).toISOString(),
@@ -220,6 +234,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
+    await reporting;
+    // The last cycle's figures, even if its report was skipped while an earlier write was in flight.
+    await status.cycle(performanceReport(runner.core, revision));
     await server.close();
   }
   log('stopped', {
@@ -278,7 +295,9 @@ export function logEvent(
       ...(e.order.rejection ? { rejection: e.order.rejection } : {}),
     });
   } else {
-    log('fill', { at, arm: e.arm, ...e.fill });
+    // The fill's own `time` is the market time (already in `at`); the log line's `time` is the wall clock.
+    const { time: _marketTime, ...fill } = e.fill;
+    log('fill', { at, arm: e.arm, ...fill });
   }
 }
 
