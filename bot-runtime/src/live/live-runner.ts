@@ -4,13 +4,13 @@
 // loop's public pieces (TradingCore, MarketFeed, newStepInput, warmupMs) — PaperRunner assumes a
 // source that already holds the future (it loads a day ahead), which an exchange does not.
 import type { ResolvedSpec } from '@kubetrade/crds';
-import { FEATURE_NAMES, isComplete } from '../engines/features.ts';
 import type { Broker } from '../execution/broker.ts';
 import { type BatchModels, strategyConfig } from '../loop/backtest.ts';
 import type { Clock } from '../loop/clock.ts';
 import { MarketFeed } from '../loop/market-feed.ts';
 import type { CycleInfo } from '../loop/paper-run.ts';
-import { type LoopEvent, newStepInput, TradingCore } from '../loop/trading-core.ts';
+import { StepAssembler } from '../loop/step-assembler.ts';
+import { type LoopEvent, TradingCore } from '../loop/trading-core.ts';
 import { warmupMs } from '../loop/warmup.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import type { Candle } from '../types.ts';
@@ -43,10 +43,7 @@ export class LiveRunner {
   readonly core: TradingCore;
   readonly #o: LiveRunOptions;
   readonly #feeds: MarketFeed[];
-  readonly #input;
-  readonly #feature = new Float32Array(FEATURE_NAMES.length);
-  readonly #rows: Float32Array;
-  readonly #rowMarket: Int32Array;
+  readonly #step: StepAssembler;
   readonly #since: number;
   #warm = false;
 
@@ -68,9 +65,7 @@ export class LiveRunner {
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     });
     this.#feeds = o.markets.map((m) => new MarketFeed(m, o.spec.engine));
-    this.#input = newStepInput(n);
-    this.#rows = new Float32Array(n * FEATURE_NAMES.length);
-    this.#rowMarket = new Int32Array(n);
+    this.#step = new StepAssembler(n, o.models);
   }
 
   /**
@@ -139,9 +134,7 @@ export class LiveRunner {
   /** Steps through the fetched candles by close time, all markets together. */
   async #release(batches: readonly Candle[][], trade: boolean): Promise<number> {
     const n = this.#o.markets.length;
-    const F = FEATURE_NAMES.length;
-    const input = this.#input;
-    const models = this.#o.models;
+    const step = this.#step;
     const cursor = batches.map(() => 0);
     let released = 0;
     for (;;) {
@@ -151,43 +144,17 @@ export class LiveRunner {
         if (c && c.openTime < t) t = c.openTime;
       }
       if (t === Number.POSITIVE_INFINITY) return released;
-      input.time = t + STEP_MS;
-      input.trade = trade;
-      let rows = 0;
+      step.begin(t + STEP_MS, trade);
       for (let m = 0; m < n; m++) {
-        input.fresh[m] = 0;
-        input.mlProbability[m] = Number.NaN;
-        for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = Number.NaN;
         const c = batches[m]![cursor[m]!];
         if (!c || c.openTime !== t) continue;
         const feed = this.#feeds[m]!;
         feed.push(c);
         cursor[m]!++;
         released++;
-        input.fresh[m] = 1;
-        input.openTime[m] = t;
-        input.open[m] = c.open;
-        input.close[m] = c.close;
-        input.snapshots[m] = feed.state.snapshot();
-        if (trade && models && (models.ml || models.rl)) {
-          feed.state.features(this.#feature);
-          if (isComplete(this.#feature)) {
-            this.#rows.set(this.#feature, rows * F);
-            this.#rowMarket[rows++] = m;
-          }
-        }
+        step.add(m, feed, t, c.open, c.close);
       }
-      if (rows > 0 && models) {
-        const batch = this.#rows.subarray(0, rows * F);
-        const p = models.ml ? await models.ml.predictBatch(batch) : undefined;
-        const a = models.rl ? await models.rl.act(batch) : undefined;
-        for (let r = 0; r < rows; r++) {
-          const m = this.#rowMarket[r]!;
-          if (p) input.mlProbability[m] = p[r]!;
-          if (a) for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = a[r * 3 + q]!;
-        }
-      }
-      const pending = this.core.step(input);
+      const pending = this.core.step(await step.finish());
       if (pending) await pending;
     }
   }

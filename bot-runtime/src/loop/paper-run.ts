@@ -4,7 +4,6 @@
 // newly closed candle decides nothing new: decisions only ever see closed candles (no look-ahead),
 // so the state — and therefore every signal — is unchanged until the next 5m close.
 import type { ResolvedSpec } from '@kubetrade/crds';
-import { FEATURE_NAMES, isComplete } from '../engines/features.ts';
 import type { Broker } from '../execution/broker.ts';
 import type { CandleSeries } from '../market/series.ts';
 import type { MarketData, MarketSource } from '../market/source.ts';
@@ -13,7 +12,8 @@ import { type BatchModels, strategyConfig } from './backtest.ts';
 import type { Clock } from './clock.ts';
 import { LoopError } from './errors.ts';
 import { MarketFeed } from './market-feed.ts';
-import { type LoopEvent, newStepInput, TradingCore } from './trading-core.ts';
+import { StepAssembler } from './step-assembler.ts';
+import { type LoopEvent, TradingCore } from './trading-core.ts';
 import { warmupMs } from './warmup.ts';
 
 const STEP_MS = TIMEFRAME_MS['5m'];
@@ -52,10 +52,7 @@ export class PaperRunner {
   #series: CandleSeries[] = [];
   #cursor: number[];
   #loadedTo = 0;
-  readonly #input;
-  readonly #feature = new Float32Array(FEATURE_NAMES.length);
-  readonly #rows: Float32Array;
-  readonly #rowMarket: Int32Array;
+  readonly #step: StepAssembler;
 
   constructor(o: PaperRunOptions) {
     this.#o = o;
@@ -75,9 +72,7 @@ export class PaperRunner {
     });
     this.#feeds = o.markets.map((m) => new MarketFeed(m, o.spec.engine));
     this.#cursor = o.markets.map(() => 0);
-    this.#input = newStepInput(n);
-    this.#rows = new Float32Array(n * FEATURE_NAMES.length);
-    this.#rowMarket = new Int32Array(n);
+    this.#step = new StepAssembler(n, o.models);
   }
 
   /** Warm-up, then one cycle every spec.cycleSeconds until aborted or maxCycles. */
@@ -155,9 +150,7 @@ export class PaperRunner {
   /** Steps through every 5m candle closed by `now`; returns how many candles were released. */
   async #release(now: number, trade: boolean): Promise<number> {
     const n = this.#series.length;
-    const F = FEATURE_NAMES.length;
-    const input = this.#input;
-    const models = this.#o.models;
+    const step = this.#step;
     let released = 0;
     for (;;) {
       let t = Number.POSITIVE_INFINITY;
@@ -167,44 +160,18 @@ export class PaperRunner {
         if (i < s.length && s.openTime[i]! < t) t = s.openTime[i]!;
       }
       if (t === Number.POSITIVE_INFINITY || t + STEP_MS > now) return released;
-      input.time = t + STEP_MS;
-      input.trade = trade;
-      let rows = 0;
+      step.begin(t + STEP_MS, trade);
       for (let m = 0; m < n; m++) {
         const s = this.#series[m]!;
         const i = this.#cursor[m]!;
-        input.fresh[m] = 0;
-        input.mlProbability[m] = Number.NaN;
-        for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = Number.NaN;
         if (i >= s.length || s.openTime[i] !== t) continue;
         const feed = this.#feeds[m]!;
         feed.pushAt(s, i);
         this.#cursor[m] = i + 1;
         released++;
-        input.fresh[m] = 1;
-        input.openTime[m] = t;
-        input.open[m] = s.open[i]!;
-        input.close[m] = s.close[i]!;
-        input.snapshots[m] = feed.state.snapshot();
-        if (trade && models && (models.ml || models.rl)) {
-          feed.state.features(this.#feature);
-          if (isComplete(this.#feature)) {
-            this.#rows.set(this.#feature, rows * F);
-            this.#rowMarket[rows++] = m;
-          }
-        }
+        step.add(m, feed, t, s.open[i]!, s.close[i]!);
       }
-      if (rows > 0 && models) {
-        const batch = this.#rows.subarray(0, rows * F);
-        const p = models.ml ? await models.ml.predictBatch(batch) : undefined;
-        const a = models.rl ? await models.rl.act(batch) : undefined;
-        for (let r = 0; r < rows; r++) {
-          const m = this.#rowMarket[r]!;
-          if (p) input.mlProbability[m] = p[r]!;
-          if (a) for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = a[r * 3 + q]!;
-        }
-      }
-      const pending = this.core.step(input);
+      const pending = this.core.step(await step.finish());
       if (pending) await pending;
     }
   }
