@@ -13,14 +13,13 @@ import { warmupMs } from '../loop/warmup.ts';
 import { MarketDataError } from '../market/data-issue.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import { RuntimeMetrics, startMetricsServer } from '../report/metrics-server.ts';
-import { performanceReport } from '../report/performance-report.ts';
-import { RuntimeStatus } from '../status/runtime-status.ts';
 import { type FlagSpec, helpText, parseFlags, parseIntFlag, parseNumberFlag } from './args.ts';
 import type { CommandIo } from './backtest-command.ts';
 import { CliError } from './errors.ts';
 import { loadRuntimeConfigFile, loadSpecFile } from './load-spec.ts';
 import { openMarketSource } from './market-source.ts';
 import { runLiveCommand } from './run-live.ts';
+import { CycleStatusReporter } from './status-reporting.ts';
 
 export const RUN_FLAGS = {
   file: { type: 'string', short: 'f', value: 'FILE', description: 'TradingBot YAML (or --config)' },
@@ -176,17 +175,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       );
     clockStart = first + warmupMs(spec);
   }
-  // In a pod (KUBETRADE_BOT_NAMESPACE/NAME set by the operator) each cycle's performance goes to
-  // the bot's status.performance; elsewhere only the metrics. A write still in flight when the next
-  // cycle ends is not queued: the next report carries everything the skipped one would have.
-  const status = RuntimeStatus.fromEnv(spec, metrics.registry);
-  let reporting: Promise<unknown> | undefined;
-  const reportStatus = (core: Parameters<typeof performanceReport>[0]) => {
-    if (reporting) return;
-    reporting = status.cycle(performanceReport(core, revision)).finally(() => {
-      reporting = undefined;
-    });
-  };
+  const reporter = new CycleStatusReporter(spec, metrics.registry, revision);
   const runner = new PaperRunner({
     spec,
     source: choice.source,
@@ -213,7 +202,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
         metrics.halted.set({ arm: arm.spec.name }, arm.dailyLoss.halted ? 1 : 0);
         metrics.trades.set({ arm: arm.spec.name }, arm.roundTrips.length);
       }
-      reportStatus(core);
+      reporter.cycle(core);
       log('cycle', {
         cycle: info.cycle,
         at: new Date(info.time).toISOString(),
@@ -234,9 +223,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
-    await reporting;
-    // The last cycle's figures, even if its report was skipped while an earlier write was in flight.
-    await status.cycle(performanceReport(runner.core, revision));
+    await reporter.finish(runner.core);
     await server.close();
   }
   log('stopped', {

@@ -11,6 +11,7 @@ import { RuntimeMetrics } from '../report/metrics-server.ts';
 import type { CommandIo } from './backtest-command.ts';
 import { CliError } from './errors.ts';
 import { openStoreFromEnv, storeDescription } from './open-store.ts';
+import { CycleStatusReporter } from './status-reporting.ts';
 
 /** trader-lease.ts's default, like Kubernetes leader election's leaseDuration. */
 const DEFAULT_LEASE_SECONDS = 15;
@@ -64,6 +65,7 @@ export async function runLiveCommand(o: {
     });
   log('store', { store: storeDescription(env) });
   const metrics = new RuntimeMetrics(o.name);
+  const reporter = new CycleStatusReporter(o.spec, metrics.registry, o.revision, env);
   const abort = new AbortController();
   const stop = (sig: string): void => {
     log('stopping', { signal: sig });
@@ -84,6 +86,7 @@ export async function runLiveCommand(o: {
       clock: new ScaledClock({ speed: o.speed }),
       models: o.models,
       metrics,
+      observeExchange: (x) => reporter.status.metrics.observeExchange(x),
       host: o.host,
       port: o.port,
       leaseMs,
@@ -111,8 +114,10 @@ export async function runLiveCommand(o: {
           positions: core.arms.map((a) => ({ arm: a.spec.name, invested: a.invested(core.lastClose) })),
           equity: info.equity,
         });
+        reporter.cycle(core);
       },
     });
+    await reporter.finish(runner.core);
     log('stopped', {
       reason,
       arms: runner.core.arms.map((a) => ({

@@ -8,6 +8,7 @@ import { ExchangeError, isExchangeError, OUTCOME_UNKNOWN } from '../exchange/err
 import { UpbitClient } from '../exchange/upbit/client.ts';
 import { assertSameOrder, newTrades, orderState } from '../exchange/upbit/order-view.ts';
 import type { UpbitOrder } from '../exchange/upbit/responses.ts';
+import type { ExchangeObserver } from '../exchange/upbit/transport.ts';
 import { isKrwMarket, minOrderQuote, roundCash } from '../portfolio/market-rules.ts';
 import type { Fill, OrderIntent } from '../types.ts';
 import { type Broker, type Order, type RejectionCode, TERMINAL_STATES } from './broker.ts';
@@ -330,9 +331,16 @@ export class UpbitBroker implements LiveBroker {
  * order from spec.risk.minOrderKRW. Throws EXCHANGE_CREDENTIALS_MISSING before anything is sent.
  */
 export function liveUpbitBroker(
-  opts: { baseUrl: string; minOrderKRW: number; log?: (line: string) => void },
+  opts: { baseUrl: string; minOrderKRW: number; log?: (line: string) => void; observe?: ExchangeObserver },
   env: NodeJS.ProcessEnv = process.env,
 ): UpbitBroker {
-  const client = UpbitClient.fromEnv({ baseUrl: opts.baseUrl, ...(opts.log ? { log: opts.log } : {}) }, env);
+  const client = UpbitClient.fromEnv(
+    {
+      baseUrl: opts.baseUrl,
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.observe ? { observe: opts.observe } : {}),
+    },
+    env,
+  );
   return new UpbitBroker(client, { minOrderKRW: opts.minOrderKRW });
 }

@@ -105,6 +105,13 @@ describe('a live runtime whose dependencies fail', () => {
       // Each outage was logged once as down and once as up; the process kept cycling throughout.
       for (const dep of ['exchange'])
         expect(rt.lines.some((l) => l.msg === 'dependency down' && l.dependency === dep)).toBe(true);
+      // /metrics (same server as /readyz) counted the outages by endpoint and code, and the budget.
+      const metrics = await (await fetch(url.replace(/\/readyz$/, '/metrics'))).text();
+      expect(metrics).toMatch(
+        /kubetrade_exchange_requests_total\{[^}]*endpoint="GET \/v1\/[^"]+",code="503"[^}]*\} [1-9]/,
+      );
+      expect(metrics).toMatch(/kubetrade_exchange_requests_total\{[^}]*code="200"[^}]*\} [1-9]/);
+      expect(metrics).toMatch(/kubetrade_exchange_remaining_requests\{[^}]*group="[\w-]+"[^}]*\} \d/);
       rt.child.kill('SIGTERM');
       expect((await rt.exited).code).toBe(0);
       expect(rt.output()).not.toContain(TEST_KEYS.secretKey);

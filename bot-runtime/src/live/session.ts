@@ -4,7 +4,7 @@
 // (the caller's abort) stops cycling and releases the lease so a standby takes over at once.
 import type { ResolvedSpec } from '@kubetrade/crds';
 import { UpbitClient } from '../exchange/upbit/client.ts';
-import { DEFAULT_TIMEOUT_MS } from '../exchange/upbit/transport.ts';
+import { DEFAULT_TIMEOUT_MS, type ExchangeObserver } from '../exchange/upbit/transport.ts';
 import { liveUpbitBroker } from '../execution/upbit-broker.ts';
 import { connectRedis } from '../lease/redis-client.ts';
 import { TraderLease } from '../lease/trader-lease.ts';
@@ -35,6 +35,8 @@ export interface LiveSessionOptions {
   clock: Clock;
   models: BatchModels;
   metrics: RuntimeMetrics;
+  /** Sees every exchange request's outcome (kubetrade_exchange_requests_total, Remaining-Req). */
+  observeExchange?: ExchangeObserver;
   host: string;
   port: number;
   /** Lease time; a crashed holder blocks the bot this long (trader-lease.ts: 15 s default). */
@@ -87,6 +89,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
       baseUrl: spec.exchange.baseUrl,
       minOrderKRW: spec.risk.minOrderKRW,
       log: (line) => log('exchange', { line }, 'warn'),
+      ...(o.observeExchange ? { observe: o.observeExchange } : {}),
     },
     env,
   );
@@ -94,6 +97,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   const market = new UpbitClient({
     baseUrl: spec.exchange.baseUrl,
     log: (line) => log('exchange', { line }, 'warn'),
+    ...(o.observeExchange ? { observe: o.observeExchange } : {}),
   });
   const unwire = wireDependencies(gate, {
     store,

@@ -112,6 +112,16 @@ export class StatusMetrics {
     });
   }
 
+  /**
+   * One exchange request's outcome (the Upbit transport's observer): counted by endpoint and code,
+   * and the `sec` budget its Remaining-Req header reports for its group.
+   */
+  observeExchange(o: { endpoint: string; code: string; remainingReq: string | null }): void {
+    this.exchangeRequests.inc({ endpoint: o.endpoint, code: o.code });
+    const m = o.remainingReq ? /group=([\w-]+).*?sec=(\d+)/.exec(o.remainingReq) : null;
+    if (m) this.remainingRequests.set({ group: m[1]! }, Number(m[2]));
+  }
+
   /** The rule's thresholds, from the spec (set once at start). */
   observeSpec(spec: ResolvedSpec): void {
     this.ruleDailyReturn.set(spec.risk.rollback.dailyReturnPct / 100);

@@ -17,7 +17,12 @@ import {
   type UpbitSide,
   type UpbitTicker,
 } from './responses.ts';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS, UpbitTransport } from './transport.ts';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TIMEOUT_MS,
+  type ExchangeObserver,
+  UpbitTransport,
+} from './transport.ts';
 
 /** Upbit's largest page of candles per request. */
 export const MAX_CANDLES_PER_REQUEST = 200;
@@ -53,6 +58,7 @@ export interface UpbitClientOptions {
   maxAttempts?: number;
   limiter?: RateLimiter;
   log?: (line: string) => void;
+  observe?: ExchangeObserver;
 }
 
 export class UpbitClient {
@@ -66,6 +72,7 @@ export class UpbitClient {
       maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       limiter: opts.limiter ?? new RateLimiter(UPBIT_RATE_LIMITS),
       ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.observe ? { observe: opts.observe } : {}),
     });
   }
 

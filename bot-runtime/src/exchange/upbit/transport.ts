@@ -17,7 +17,18 @@ export interface TransportConfig {
   limiter: RateLimiter;
   /** Receives one line per notable event (retry, back-off, block); lines are already redacted. */
   log?: (line: string) => void;
+  /** Sees every request's outcome (for metrics): no ids, no parameters, no credentials. */
+  observe?: ExchangeObserver;
 }
+
+/** One request's outcome: `code` is the HTTP status, or `timeout` / `unreachable` without one. */
+export interface ExchangeObservation {
+  endpoint: string;
+  code: string;
+  /** The raw `Remaining-Req` header, e.g. `group=order; min=199; sec=7`, when the answer had one. */
+  remainingReq: string | null;
+}
+export type ExchangeObserver = (o: ExchangeObservation) => void;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -103,6 +114,7 @@ export class UpbitTransport {
       text = await response.text();
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
+      this.#cfg.observe?.({ endpoint, code: timedOut ? 'timeout' : 'unreachable', remainingReq: null });
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       return {
         ok: false,
@@ -117,6 +129,11 @@ export class UpbitTransport {
       };
     }
     this.#cfg.limiter.observe(response.headers.get('remaining-req'));
+    this.#cfg.observe?.({
+      endpoint,
+      code: String(response.status),
+      remainingReq: response.headers.get('remaining-req'),
+    });
     if (response.ok) {
       try {
         return { ok: true, body: JSON.parse(text) };
