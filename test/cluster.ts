@@ -60,6 +60,18 @@ async function kubectl(kubeconfig: string, binDir: string, args: string[], input
   }
 }
 
+const crdFile = new URL('../crds/tradingbot.yaml', import.meta.url).pathname;
+
+/**
+ * Installs (or updates) the generated TradingBot CRD with server-side apply and waits until the
+ * apiserver serves it. The CRD is cluster-wide and shared by every test file of the run.
+ */
+export async function installCrd(): Promise<void> {
+  const { kubectl } = cluster();
+  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', crdFile]);
+  await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/tradingbots.kubetrade.io']);
+}
+
 /**
  * Registers beforeEach/afterEach hooks that give every test of the calling file a fresh namespace.
  * Returns a getter: `const ns = useNamespace(); it('...', () => { ns() })`.

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { cluster, eventually, useNamespace } from './cluster.ts';
+import { cluster, eventually, installCrd, useNamespace } from './cluster.ts';
 import { apiGet, postgresVersion, redisVersion } from './environment.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -41,14 +41,7 @@ describe('platform', () => {
 
   it('accepts examples/tradingbot.yaml and rejects cycleSeconds: 1 naming the field', async () => {
     const { kubectl } = cluster();
-    await kubectl([
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      '-f',
-      resolve(root, 'crds/tradingbot.yaml'),
-    ]);
-    await kubectl(['wait', '--for=condition=Established', '--timeout=30s', 'crd/tradingbots.kubetrade.io']);
+    await installCrd();
     const out = await kubectl(['apply', '-n', ns(), '-f', resolve(root, 'examples/tradingbot.yaml')]);
     expect(out).toMatch(/tradingbot\.kubetrade\.io\/\S+ created/);
 

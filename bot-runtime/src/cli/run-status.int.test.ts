@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cluster, useNamespace } from '../../../test/cluster.ts';
+import { cluster, installCrd, useNamespace } from '../../../test/cluster.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -18,14 +18,7 @@ describe('kubetrade run reports to its TradingBot', () => {
 
   it('fills status.performance and /metrics with the figures of its own trade log', async () => {
     const { kubectl, kubeconfigPath } = cluster();
-    await kubectl([
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      '-f',
-      resolve(root, 'crds/tradingbot.yaml'),
-    ]);
-    await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/tradingbots.kubetrade.io']);
+    await installCrd();
     await kubectl(['apply', '-n', ns(), '-f', resolve(root, 'examples/tradingbot.yaml')]);
 
     const child = spawn(

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { cluster, eventually, useNamespace } from '../../../test/cluster.ts';
+import { cluster, eventually, installCrd, useNamespace } from '../../../test/cluster.ts';
 import { readKubeconfig } from '../../../test/environment.ts';
 
 const run = promisify(execFile);
@@ -101,13 +101,7 @@ describe('charts/kubetrade', () => {
     const { kubectl, apps } = cluster();
     // The CRD is cluster-wide and shared by every test in this run: it is installed by kubectl here,
     // so the release must not try to own it.
-    await kubectl([
-      'apply',
-      '--server-side',
-      '--force-conflicts',
-      '-f',
-      resolve(root, 'crds/tradingbot.yaml'),
-    ]);
+    await installCrd();
     await helm(['install', release, chart, '-n', ns(), '--set', 'crds.install=false']);
 
     const deployment = await apps.readNamespacedDeployment({ namespace: ns(), name: operatorName });
