@@ -5,12 +5,12 @@
 // source that already holds the future (it loads a day ahead), which an exchange does not.
 import type { ResolvedSpec } from '@kubetrade/crds';
 import type { Broker } from '../execution/broker.ts';
-import { type BatchModels, strategyConfig } from '../loop/backtest.ts';
+import type { BatchModels } from '../loop/backtest.ts';
 import type { Clock } from '../loop/clock.ts';
 import { MarketFeed } from '../loop/market-feed.ts';
-import type { CycleInfo } from '../loop/paper-run.ts';
 import { StepAssembler } from '../loop/step-assembler.ts';
-import { type LoopEvent, TradingCore } from '../loop/trading-core.ts';
+import type { LoopEvent, TradingCore } from '../loop/trading-core.ts';
+import { type CycleInfo, coreForSpec, cycleInfo } from '../loop/wall-clock.ts';
 import { warmupMs } from '../loop/warmup.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import type { Candle } from '../types.ts';
@@ -52,17 +52,14 @@ export class LiveRunner {
     const n = o.markets.length;
     const start = o.clock.now();
     this.#since = start - warmupMs(o.spec);
-    this.core = new TradingCore({
+    this.core = coreForSpec({
+      spec: o.spec,
       bot: o.bot,
       revision: o.revision,
       markets: o.markets,
-      arms: o.spec.capital.split,
-      totalCapital: o.spec.capital.totalKRW,
-      risk: { ...o.spec.risk, minConfidence: o.spec.engine.combine.minConfidence },
-      strategy: strategyConfig(o.spec),
       broker: o.broker,
       startTime: start,
-      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+      onEvent: o.onEvent,
     });
     this.#feeds = o.markets.map((m) => new MarketFeed(m, o.spec.engine));
     this.#step = new StepAssembler(n, o.models);
@@ -111,20 +108,7 @@ export class LiveRunner {
         this.#o.onDataError?.(e as Error);
       }
       cycle++;
-      this.#o.onCycle?.(
-        {
-          cycle,
-          time: t,
-          newCandles,
-          equity: this.core.arms.map((a) => ({
-            arm: a.spec.name,
-            equity: a.equity(this.core.lastClose),
-            halted: a.dailyLoss.halted,
-          })),
-          computeMs: performance.now() - started,
-        },
-        this.core,
-      );
+      this.#o.onCycle?.(cycleInfo(this.core, cycle, t, newCandles, started), this.core);
       next = Math.max(next + cycleMs, clock.now());
       if (!(await clock.sleepUntil(next, signal))) break;
     }

@@ -8,24 +8,19 @@ import type { Broker } from '../execution/broker.ts';
 import type { CandleSeries } from '../market/series.ts';
 import type { MarketData, MarketSource } from '../market/source.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
-import { type BatchModels, strategyConfig } from './backtest.ts';
+import type { BatchModels } from './backtest.ts';
 import type { Clock } from './clock.ts';
 import { LoopError } from './errors.ts';
 import { MarketFeed } from './market-feed.ts';
 import { StepAssembler } from './step-assembler.ts';
-import { type LoopEvent, TradingCore } from './trading-core.ts';
+import type { LoopEvent, TradingCore } from './trading-core.ts';
+import { type CycleInfo, coreForSpec, cycleInfo } from './wall-clock.ts';
 import { warmupMs } from './warmup.ts';
 
 const STEP_MS = TIMEFRAME_MS['5m'];
 const DAY_MS = TIMEFRAME_MS['1d'];
 
-export interface CycleInfo {
-  cycle: number;
-  time: number;
-  newCandles: number;
-  equity: { arm: string; equity: number; halted: boolean }[];
-  computeMs: number;
-}
+export type { CycleInfo } from './wall-clock.ts';
 
 export interface PaperRunOptions {
   spec: ResolvedSpec;
@@ -58,17 +53,14 @@ export class PaperRunner {
     this.#o = o;
     const n = o.markets.length;
     const start = o.clock.now();
-    this.core = new TradingCore({
+    this.core = coreForSpec({
+      spec: o.spec,
       bot: o.bot,
       revision: o.revision,
       markets: o.markets,
-      arms: o.spec.capital.split,
-      totalCapital: o.spec.capital.totalKRW,
-      risk: { ...o.spec.risk, minConfidence: o.spec.engine.combine.minConfidence },
-      strategy: strategyConfig(o.spec),
       broker: o.broker,
       startTime: start,
-      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+      onEvent: o.onEvent,
     });
     this.#feeds = o.markets.map((m) => new MarketFeed(m, o.spec.engine));
     this.#cursor = o.markets.map(() => 0);
@@ -96,20 +88,7 @@ export class PaperRunner {
       const started = performance.now();
       const newCandles = await this.#release(t, this.#o.trade ?? true);
       cycle++;
-      this.#o.onCycle?.(
-        {
-          cycle,
-          time: t,
-          newCandles,
-          equity: this.core.arms.map((a) => ({
-            arm: a.spec.name,
-            equity: a.equity(this.core.lastClose),
-            halted: a.dailyLoss.halted,
-          })),
-          computeMs: performance.now() - started,
-        },
-        this.core,
-      );
+      this.#o.onCycle?.(cycleInfo(this.core, cycle, t, newCandles, started), this.core);
       // A cycle that overran its slot skips the missed slots instead of running them back to back.
       next = Math.max(next + cycleMs, clock.now());
       if (!(await clock.sleepUntil(next, signal))) break;
