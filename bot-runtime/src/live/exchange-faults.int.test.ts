@@ -2,61 +2,26 @@
 // EXCHANGE failing in turn (issue 6 item 5, "fail closed"): 5xx answers, cut connections, 429s
 // (another client spends the rate budget). Each case: /readyz 503 naming the exchange, no intent
 // stored while it says so, and trading resumes by itself.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FakeUpbit } from '../exchange/fake-upbit/server.ts';
+import { describe, expect, it } from 'vitest';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
-import { migrate } from '../store/migrate.ts';
-import type { PgDb } from '../store/pg-db.ts';
-import { createTestSchema, type TestSchema } from '../store/test-schema.ts';
 import {
+  liveEnv,
   ordersSince,
   startRuntime,
-  startSyntheticFake,
   tradesAgain,
   until,
+  useLiveWorld,
   whileDown,
-  writeLiveBot,
 } from './live.fixture.ts';
 
-let fake: FakeUpbit;
-let schema: TestSchema;
-let db: PgDb;
-let dir: string;
-let file: string;
-
-beforeAll(async () => {
-  fake = await startSyntheticFake();
-  schema = await createTestSchema(inject('databaseUrl'), 'kt_live_exfault');
-  db = schema.connect({ maxConnections: 2 });
-  await migrate(db);
-  dir = await mkdtemp(join(tmpdir(), 'kt-live-faults-'));
-  file = await writeLiveBot(dir, 'fault-bot', fake.url);
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-  await schema?.drop();
-  await fake?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const world = useLiveWorld('exfault');
 
 describe('a live runtime whose dependencies fail', () => {
   it('fails closed on 5xx, dropped connections and 429s, and resumes by itself', {
     timeout: 150_000,
   }, async () => {
-    const prefix = `kt-faults-${process.pid}-${Date.now()}`;
-    const rt = startRuntime(
-      file,
-      {
-        DATABASE_URL: inject('databaseUrl'),
-        KUBETRADE_DB_SCHEMA: schema.schema,
-        REDIS_URL: inject('redisUrl'),
-        KUBETRADE_REDIS_PREFIX: prefix,
-      },
-      ['--lease-seconds', '3'],
-    );
+    const { fake, db, file } = world();
+    const rt = startRuntime(file, liveEnv(world(), 'kt-faults'), ['--lease-seconds', '3']);
     try {
       const started = await rt.waitFor((l) => l.msg === 'started');
       const url = String(started.readyz);

@@ -3,49 +3,15 @@
 // fencing token); the holder paused (SIGSTOP) -> the other takes over within the lease time and
 // trades; the paused one resumed (SIGCONT) creates no intent; the new holder SIGKILLed -> the
 // first takes over again and trades. Secrets never appear in either runtime's output.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FakeUpbit } from '../exchange/fake-upbit/server.ts';
+import { describe, expect, it } from 'vitest';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
-import { migrate } from '../store/migrate.ts';
-import type { PgDb } from '../store/pg-db.ts';
-import { createTestSchema, type TestSchema } from '../store/test-schema.ts';
-import {
-  type Line,
-  type Runtime,
-  startRuntime,
-  startSyntheticFake,
-  until,
-  writeLiveBot,
-} from './live.fixture.ts';
+import { type Line, liveEnv, type Runtime, startRuntime, until, useLiveWorld } from './live.fixture.ts';
 
 const LEASE_SECONDS = 3;
 /** Takeover bound: the lease time, plus one renew period of the standby (lease/3) and scheduling slack on the loaded machine. */
 const TAKEOVER_MS = LEASE_SECONDS * 1000 + 3_000;
 
-let fake: FakeUpbit;
-let schema: TestSchema;
-let db: PgDb;
-let dir: string;
-let file: string;
-
-beforeAll(async () => {
-  fake = await startSyntheticFake();
-  schema = await createTestSchema(inject('databaseUrl'), 'kt_live_lease');
-  db = schema.connect({ maxConnections: 1 });
-  // Migrated before the two runtimes race to (the migration lock makes that safe too; this keeps the test's first query valid).
-  await migrate(db);
-  dir = await mkdtemp(join(tmpdir(), 'kt-live-lease-'));
-  file = await writeLiveBot(dir, 'lease-bot', fake.url);
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-  await schema?.drop();
-  await fake?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const world = useLiveWorld('lease', { maxConnections: 1 });
 
 interface OrderRow {
   client_order_id: string;
@@ -54,7 +20,7 @@ interface OrderRow {
 }
 const storedOrders = async (): Promise<OrderRow[]> =>
   (
-    await db.query<OrderRow>(
+    await world().db.query<OrderRow>(
       'SELECT client_order_id, fencing_token, created_at FROM orders ORDER BY created_at',
     )
   ).rows;
@@ -65,12 +31,8 @@ describe('two live runtimes of one bot', () => {
   it('exactly one trades; pause -> takeover; resumed one is fenced; kill -> takeover', {
     timeout: 120_000,
   }, async () => {
-    const env = {
-      DATABASE_URL: inject('databaseUrl'),
-      KUBETRADE_DB_SCHEMA: schema.schema,
-      REDIS_URL: inject('redisUrl'),
-      KUBETRADE_REDIS_PREFIX: `kt-lease-test-${process.pid}-${Date.now()}`,
-    };
+    const { file, fake } = world();
+    const env = liveEnv(world(), 'kt-lease-test');
     const args = ['--lease-seconds', String(LEASE_SECONDS)];
     const a = startRuntime(file, env, args);
     const b = startRuntime(file, env, args);

@@ -3,14 +3,19 @@
 // an aggressive bot spec (two indicator votes nearly every candle) so trades happen within seconds,
 // and `kubetrade run` as a real child process with its JSON lines parsed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { registerSecret } from '../exchange/errors.ts';
 import { FakeUpbit } from '../exchange/fake-upbit/server.ts';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import { roundPriceToTick } from '../portfolio/market-rules.ts';
+import { migrate } from '../store/migrate.ts';
+import type { PgDb } from '../store/pg-db.ts';
+import { createTestSchema, type TestSchema } from '../store/test-schema.ts';
 import type { Candle } from '../types.ts';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -227,4 +232,52 @@ export async function tradesAgain(
     'a new order after recovery',
   );
   if (rt.child.exitCode !== null) throw new Error('the runtime exited');
+}
+
+/** What every live test file stands on: the fake exchange, a migrated schema of its own, a bot file. */
+export interface LiveWorld {
+  fake: FakeUpbit;
+  schema: TestSchema;
+  db: PgDb;
+  /** metadata.name of the bot in `file` (the runtime names its connections after it). */
+  bot: string;
+  file: string;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that build (and tear down) the file's LiveWorld; the schema is
+ * migrated before any runtime starts, so the test's first query is valid even before one has.
+ */
+export function useLiveWorld(name: string, opts: { maxConnections?: number } = {}): () => LiveWorld {
+  let world: LiveWorld | undefined;
+  let dir = '';
+  beforeAll(async () => {
+    const fake = await startSyntheticFake();
+    const schema = await createTestSchema(inject('databaseUrl'), `kt_live_${name}`);
+    const db = schema.connect({ maxConnections: opts.maxConnections ?? 2 });
+    await migrate(db);
+    dir = await mkdtemp(join(tmpdir(), `kt-live-${name}-`));
+    const bot = `${name}-bot`;
+    world = { fake, schema, db, bot, file: await writeLiveBot(dir, bot, fake.url) };
+  }, 60_000);
+  afterAll(async () => {
+    await world?.db.close();
+    await world?.schema.drop();
+    await world?.fake.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!world) throw new Error('useLiveWorld: the world is built in beforeAll');
+    return world;
+  };
+}
+
+/** The env a runtime of this world needs: the real PostgreSQL (its schema) and Redis (a fresh key prefix). */
+export function liveEnv(world: LiveWorld, prefix: string): Record<string, string> {
+  return {
+    DATABASE_URL: inject('databaseUrl'),
+    KUBETRADE_DB_SCHEMA: world.schema.schema,
+    REDIS_URL: inject('redisUrl'),
+    KUBETRADE_REDIS_PREFIX: `${prefix}-${process.pid}-${Date.now()}`,
+  };
 }

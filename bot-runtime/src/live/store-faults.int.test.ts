@@ -3,65 +3,33 @@
 // connections killed again and again (CLIENT KILL from a second connection), its PostgreSQL
 // backends terminated (pg_terminate_backend by its application_name). Each case: /readyz 503
 // naming the dependency, and trading resumes by itself. The shared servers are never stopped.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FakeUpbit } from '../exchange/fake-upbit/server.ts';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
-import { migrate } from '../store/migrate.ts';
-import type { PgDb } from '../store/pg-db.ts';
-import { createTestSchema, type TestSchema } from '../store/test-schema.ts';
 import {
+  liveEnv,
   ordersSince,
   startRuntime,
-  startSyntheticFake,
   tradesAgain,
   until,
+  useLiveWorld,
   whileDown,
-  writeLiveBot,
 } from './live.fixture.ts';
 
-let fake: FakeUpbit;
-let schema: TestSchema;
-let db: PgDb;
+const world = useLiveWorld('stfault');
 let redis: Redis;
-let dir: string;
-let file: string;
-
-beforeAll(async () => {
-  fake = await startSyntheticFake();
-  schema = await createTestSchema(inject('databaseUrl'), 'kt_live_stfault');
-  db = schema.connect({ maxConnections: 2 });
-  await migrate(db);
+beforeAll(() => {
   redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
-  dir = await mkdtemp(join(tmpdir(), 'kt-live-faults-'));
-  file = await writeLiveBot(dir, 'fault-bot', fake.url);
-}, 60_000);
-afterAll(async () => {
-  redis?.disconnect();
-  await db?.close();
-  await schema?.drop();
-  await fake?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
+afterAll(() => redis?.disconnect());
 
 describe('a live runtime whose dependencies fail', () => {
   it('fails closed when its Redis or PostgreSQL connections die, and resumes by itself', {
     timeout: 150_000,
   }, async () => {
-    const prefix = `kt-faults-${process.pid}-${Date.now()}`;
-    const rt = startRuntime(
-      file,
-      {
-        DATABASE_URL: inject('databaseUrl'),
-        KUBETRADE_DB_SCHEMA: schema.schema,
-        REDIS_URL: inject('redisUrl'),
-        KUBETRADE_REDIS_PREFIX: prefix,
-      },
-      ['--lease-seconds', '3'],
-    );
+    const { db, file } = world();
+    const env = liveEnv(world(), 'kt-faults');
+    const rt = startRuntime(file, env, ['--lease-seconds', '3']);
     try {
       const started = await rt.waitFor((l) => l.msg === 'started');
       const url = String(started.readyz);
@@ -84,7 +52,7 @@ describe('a live runtime whose dependencies fail', () => {
       expect(Number(signals.rows[0]!.n)).toBeGreaterThan(0);
 
       // 1. Redis: every connection of this runtime killed from a second connection, again and again.
-      const name = `kubetrade-fault-bot-${pid}`;
+      const name = `kubetrade-${world().bot}-${pid}`;
       const killRedis = async (): Promise<void> => {
         const list = String(await redis.client('LIST'));
         for (const line of list.split('\n')) {
