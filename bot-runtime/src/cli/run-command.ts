@@ -273,7 +273,7 @@ export function logEvent(
       ...(e.refused ? { refused: e.refused } : {}),
     });
   } else if (e.kind === 'order') {
-    metrics.orders.inc({ arm: e.arm, state: e.order.state });
+    metrics.orders.inc({ arm: e.arm, side: e.order.intent.side, state: e.order.state });
     log('order', {
       at,
       arm: e.arm,

@@ -6,6 +6,7 @@ import type { ResolvedSpec } from '@kubetrade/crds';
 import { UpbitClient } from '../exchange/upbit/client.ts';
 import { DEFAULT_TIMEOUT_MS, type ExchangeObserver } from '../exchange/upbit/transport.ts';
 import { liveUpbitBroker } from '../execution/upbit-broker.ts';
+import { registerLeaseMetrics } from '../lease/lease-metrics.ts';
 import { connectRedis } from '../lease/redis-client.ts';
 import { TraderLease } from '../lease/trader-lease.ts';
 import type { BatchModels } from '../loop/backtest.ts';
@@ -17,6 +18,7 @@ import { DependencyGate } from '../safety/dependency-gate.ts';
 import { wireDependencies } from '../safety/probes.ts';
 import { reconcileOpenOrders } from '../safety/reconcile.ts';
 import type { TradeStore } from '../store/trade-store.ts';
+import { EquityLedger } from './equity-ledger.ts';
 import { ExchangeCandles } from './exchange-candles.ts';
 import { GuardedBroker, type Refusal } from './guarded-broker.ts';
 import { startLiveHttp } from './http.ts';
@@ -110,6 +112,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   const broker = new GuardedBroker(inner, { store, lease, gate }, refusals);
   let reconciledToken = 0;
   const inherited = new InheritedFills(bot, broker.own);
+  const unregisterLeaseMetrics = registerLeaseMetrics(o.metrics.registry, lease);
   const offLease = lease.on((e) =>
     log(`lease ${e.type}`, { token: e.token, ...('reason' in e ? { reason: e.reason } : {}) }),
   );
@@ -156,6 +159,23 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     readyz: `${http.url}/readyz`,
   });
 
+  // Equity snapshots and KST daily returns in the store, written by the holder after each cycle.
+  const ledger = new EquityLedger({ bot, revision: o.revision, spec });
+  let ledgerInFlight: Promise<void> | undefined;
+  let ledgerError = '';
+  const flushLedger = (): Promise<void> =>
+    ledger.flush(store.performance).then(
+      () => {
+        if (ledgerError !== '') log('equity written again', { after: ledgerError });
+        ledgerError = '';
+      },
+      (e: Error) => {
+        // Queued, not lost: the next flush retries. One line per outage (STYLE.md: log once).
+        if (ledgerError === '')
+          log('equity not written yet', { error: e.message, queued: ledger.pending }, 'warn');
+        ledgerError = e.message;
+      },
+    );
   let historyLogged = false;
   let lastDegraded = '';
   const runner = new LiveRunner({
@@ -198,6 +218,11 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
         historyLogged = true;
         log('history', { completeness: runner.completeness() });
       }
+      if (lease.isHeld()) ledger.collect(core);
+      if (ledger.pending > 0)
+        ledgerInFlight ??= flushLedger().finally(() => {
+          ledgerInFlight = undefined;
+        });
       o.onCycle(info, core);
     },
     // One line per outage, not one per cycle (STYLE.md: log once); the gate logs each dependency's transitions.
@@ -211,9 +236,13 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   try {
     reason = await runner.run();
   } finally {
+    await ledgerInFlight;
+    if (lease.isHeld()) ledger.collect(runner.core);
+    if (ledger.pending > 0) await flushLedger();
     gate.stop();
     unwire();
     offLease();
+    unregisterLeaseMetrics();
     // Release first: a standby can take over now instead of after the lease time.
     await lease.stop({ release: true }).catch(() => undefined);
     redis.disconnect();

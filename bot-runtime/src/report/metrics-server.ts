@@ -11,7 +11,7 @@ export class RuntimeMetrics {
   readonly halted: Gauge<'arm'>;
   readonly trades: Gauge<'arm'>;
   readonly decisions: Counter<'arm' | 'action'>;
-  readonly orders: Counter<'arm' | 'state'>;
+  readonly orders: Counter<'arm' | 'side' | 'state'>;
   readonly cycleSeconds: Histogram;
   readonly lastCycle: Gauge;
 
@@ -44,8 +44,8 @@ export class RuntimeMetrics {
     });
     this.orders = new Counter({
       name: 'kubetrade_orders_total',
-      help: 'Orders by resulting state',
-      labelNames: ['arm', 'state'],
+      help: 'Orders by side (buy, sell) and resulting state',
+      labelNames: ['arm', 'side', 'state'],
       registers,
     });
     this.cycleSeconds = new Histogram({

@@ -1,4 +1,3 @@
-import { applyDefaults } from '@kubetrade/crds';
 import { describe, expect, it } from 'vitest';
 import { PaperBroker } from '../execution/paper-broker.ts';
 import { SimulatedClock } from '../loop/clock.ts';
@@ -6,24 +5,14 @@ import { PaperRunner } from '../loop/paper-run.ts';
 import { randomMarketData } from '../loop/random-walk.fixture.ts';
 import { toStatusPerformance } from '../status/performance.ts';
 import { performanceReport } from './performance-report.ts';
+import { twoArmPaperSpec } from './report.fixture.ts';
 
 const MARKETS = ['KRW-BTC', 'KRW-ETH'];
 const DATA_START = Date.parse('2026-01-01T00:00:00Z');
 
 describe('status.performance report', () => {
   it('reports totals, arms and KST-daily returns (newest last) for the rollback rule', async () => {
-    const spec = applyDefaults({
-      markets: MARKETS,
-      cycleSeconds: 300,
-      engine: { technical: { rsi: { period: 14, oversold: 40, overbought: 60 }, volumeSurge: 1.5 } },
-      capital: {
-        totalKRW: 10_000_000,
-        split: [
-          { name: 'enhanced', weight: 50, layers: ['technical', 'multiTimeframe'] },
-          { name: 'tech', weight: 50, layers: ['technical'] },
-        ],
-      },
-    } as never);
+    const spec = twoArmPaperSpec(MARKETS);
     const data = randomMarketData(MARKETS, DATA_START, 14, 9);
     const runner = new PaperRunner({
       spec,
