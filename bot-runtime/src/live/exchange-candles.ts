@@ -3,19 +3,43 @@
 // and anything the exchange still sends at or after it is dropped (real Upbit includes the forming
 // candle) — so live decisions see exactly what a backtest would (no look-ahead). Higher timeframes
 // are aggregated from these by the loop's TimeframeBook, as in every other mode.
+//
+// Warm-up from the store (issue 6 item 6): when `kubetrade collect` has filled the candles table,
+// the first call reads the warm-up window from there and asks the exchange only for the part the
+// store does not cover (the tail since the newest collected candle, and a head before the oldest
+// one if the collection started later), so a restart costs a few requests instead of the whole
+// window's pages at Upbit's 10 requests/s. A store that cannot be read is no reason to stop: the
+// exchange serves the whole window, as without a collection.
 import type { UpbitClient } from '../exchange/upbit/client.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import type { MarketRepo } from '../store/market-repo.ts';
 import type { Candle } from '../types.ts';
 
 const STEP_MS = TIMEFRAME_MS['5m'];
 
+/** Where the warm-up history came from, per market (logged once by the caller). */
+export interface WarmupSource {
+  market: string;
+  stored: number;
+  fetched: number;
+  storeError?: string;
+}
+
 export class ExchangeCandles {
   readonly #client: Pick<UpbitClient, 'candlePages'>;
+  readonly #stored: Pick<MarketRepo, 'candles'> | undefined;
   /** Per market: open time of the newest candle handed out. */
   readonly #last = new Map<string, number>();
+  #warmup: WarmupSource[] = [];
 
-  constructor(client: Pick<UpbitClient, 'candlePages'>) {
+  constructor(client: Pick<UpbitClient, 'candlePages'>, stored?: Pick<MarketRepo, 'candles'>) {
     this.#client = client;
+    this.#stored = stored;
+  }
+
+  /** Per market, how many warm-up candles came from the store and how many from the exchange. */
+  get warmup(): readonly WarmupSource[] {
+    return this.#warmup;
   }
 
   /**
@@ -27,6 +51,7 @@ export class ExchangeCandles {
   async closed(markets: readonly string[], since: number, now: number): Promise<Candle[][]> {
     const to = Math.floor(now / STEP_MS) * STEP_MS;
     const out: Candle[][] = [];
+    const warmup: WarmupSource[] = [];
     for (const market of markets) {
       const last = this.#last.get(market);
       const from = last !== undefined ? last + STEP_MS : Math.floor(since / STEP_MS) * STEP_MS;
@@ -34,19 +59,53 @@ export class ExchangeCandles {
         out.push([]);
         continue;
       }
-      const pages: Candle[][] = [];
-      for await (const page of this.#client.candlePages(market, '5m', { to, from })) pages.push(page);
+      const stored = last === undefined ? await this.#fromStore(market, from, to, warmup) : [];
+      const fetched: Candle[] = [];
+      for (const [a, b] of missingRanges(stored, from, to))
+        for await (const page of this.#client.candlePages(market, '5m', { to: b, from: a }))
+          fetched.push(...page.filter((c) => c.openTime >= a && c.openTime < b));
+      if (last === undefined) warmup.find((w) => w.market === market)!.fetched = fetched.length;
       out.push(
-        pages
-          .flat()
+        [...stored, ...fetched]
           .filter((c) => c.openTime >= from && c.openTime + STEP_MS <= now)
           .sort((a, b) => a.openTime - b.openTime),
       );
     }
+    if (warmup.length > 0) this.#warmup = warmup;
     markets.forEach((market, m) => {
       const list = out[m]!;
       if (list.length > 0) this.#last.set(market, list[list.length - 1]!.openTime);
     });
     return out;
   }
+
+  /** The collected 5m candles of the warm-up window ([] without a store, or when it fails). */
+  async #fromStore(market: string, from: number, to: number, warmup: WarmupSource[]): Promise<Candle[]> {
+    const source: WarmupSource = { market, stored: 0, fetched: 0 };
+    warmup.push(source);
+    if (!this.#stored) return [];
+    try {
+      const rows = await this.#stored.candles(market, '5m', from, to);
+      source.stored = rows.length;
+      return rows;
+    } catch (e) {
+      source.storeError = (e as Error).message;
+      return [];
+    }
+  }
+}
+
+/**
+ * The parts of [from, to) the stored candles (sorted, inside the range) do not cover: before the
+ * oldest and after the newest. Gaps between stored candles are kept as they are: Upbit sends no
+ * candle for a 5-minute window without trades, so a gap in a collection is usually a gap upstream too.
+ */
+export function missingRanges(stored: readonly Candle[], from: number, to: number): [number, number][] {
+  const oldest = stored[0];
+  const newest = stored[stored.length - 1];
+  if (!oldest || !newest) return [[from, to]];
+  const out: [number, number][] = [];
+  if (oldest.openTime > from) out.push([from, oldest.openTime]);
+  if (newest.openTime + STEP_MS < to) out.push([newest.openTime + STEP_MS, to]);
+  return out;
 }

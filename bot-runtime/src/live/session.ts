@@ -178,10 +178,12 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     );
   let historyLogged = false;
   let lastDegraded = '';
+  // The warm-up reads what `kubetrade collect` stored and fetches only the rest.
+  const candles = new ExchangeCandles(market, store.market);
   const runner = new LiveRunner({
     spec,
     markets: spec.markets,
-    candles: new ExchangeCandles(market),
+    candles,
     clock: o.clock,
     broker,
     models: o.models,
@@ -216,7 +218,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
       }
       if (!historyLogged && runner.warm) {
         historyLogged = true;
-        log('history', { completeness: runner.completeness() });
+        log('history', { completeness: runner.completeness(), warmup: candles.warmup });
       }
       if (lease.isHeld()) ledger.collect(core);
       if (ledger.pending > 0)
