@@ -6,6 +6,11 @@
                                   so tests know the answer (all-zero features -> softmax(b)).
   fixtures/wrong-width.onnx       features[N,5] -> [N,2]: a model for another feature vector, which
                                   the loader must refuse (MODEL_INVALID naming spec.ml.modelPath).
+  fixtures/classifier-linear.onnx features[N,16] -> softmax = [p(0), p(1)] with the metadata contract
+                                  (version fixture-linear-1): a second valid ML model for hot reload.
+  fixtures/wrong-features.onnx    the same graph, but its kubetrade.features lists two features
+                                  swapped: right shape, wrong meaning — the loader must refuse it.
+  fixtures/no-contract.onnx       the same graph without the metadata contract.
 
 Usage: python3 models/make_test_fixtures.py   (needs only numpy and onnx from requirements.txt)
 """
@@ -15,6 +20,13 @@ from pathlib import Path
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+import onnx_contract
+
+# FEATURE_NAMES of bot-runtime/src/engines/features.ts (the fixtures' contract; the TS tests compare).
+FEATURES = ["rsi", "macd_pct", "macd_hist_pct", "bb_percent_b", "bb_width_pct", "volume_ratio_log1p", "body_pct",
+            "range_pct", "ret_1_pct", "ret_3_pct", "ret_12_pct", "ret_48_pct", "ret_288_pct", "trend_pct",
+            "trend_rsi", "momentum_pct"]
 
 OUT = Path(__file__).resolve().parent / "fixtures"
 
@@ -45,6 +57,16 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     onnx.save(linear_softmax(16, 3, [1.0, 0.0, 0.0], "rl_policy_linear"), OUT / "rl-policy-linear.onnx")
     onnx.save(linear_softmax(5, 2, [0.0, 0.0], "wrong_width"), OUT / "wrong-width.onnx")
+    when = "2026-11-25T00:00:00Z"
+    ok = onnx_contract.stamp(linear_softmax(16, 2, [0.0, 0.0], "classifier_linear"), FEATURES, "fixture-linear-1",
+                             "classifier", when)
+    onnx.save(ok, OUT / "classifier-linear.onnx")
+    swapped = FEATURES.copy()
+    swapped[0], swapped[1] = swapped[1], swapped[0]
+    bad = onnx_contract.stamp(linear_softmax(16, 2, [0.0, 0.0], "classifier_linear"), swapped, "fixture-swapped-1",
+                              "classifier", when)
+    onnx.save(bad, OUT / "wrong-features.onnx")
+    onnx.save(linear_softmax(16, 2, [0.0, 0.0], "classifier_linear"), OUT / "no-contract.onnx")
 
 
 if __name__ == "__main__":

@@ -179,6 +179,17 @@ def export_onnx(model, n_features: int, path: Path) -> None:
     path.write_bytes(onx.SerializeToString())
 
 
+def stamp_contract(path: Path, names: list[str], version: str, trained_at: str) -> None:
+    """The runtime refuses an ML model without the metadata contract (onnx_contract.py)."""
+    import onnx
+
+    import onnx_contract
+
+    proto = onnx.load(path)
+    onnx_contract.stamp(proto, names, version, "classifier", trained_at)
+    onnx.save(proto, path)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--features", type=Path, default=BUILD_DIR / "features.csv")
@@ -225,6 +236,8 @@ def main() -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     onnx_path = OUT_DIR / "lgbm-krw.onnx"
     export_onnx(model, X.shape[1], onnx_path)
+    stamp_contract(onnx_path, names, "baseline-" + dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d"),
+                   dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     # Parity fixture: PARITY_ROWS rows spread over the whole range, with Python's predictions.
     pick = np.linspace(0, len(y) - 1, PARITY_ROWS).astype(np.int64)

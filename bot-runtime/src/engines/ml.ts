@@ -10,10 +10,14 @@
 import type { LayerSignal } from '../types.ts';
 import type { MlConfig } from './config.ts';
 import { FEATURE_NAMES } from './features.ts';
+import type { ModelContract, ModelIdentity } from './onnx-contract.ts';
 import { OnnxModel } from './onnx-model.ts';
 
 /** Where `spec.ml.modelPath` comes from when it is given; the field named in every load error. */
 export const ML_MODEL_FIELD = 'spec.ml.modelPath';
+
+/** What every ML model must declare (models/onnx_contract.py): a classifier on FEATURE_NAMES, in order. */
+export const ML_CONTRACT: ModelContract = { kind: 'classifier', featureNames: FEATURE_NAMES };
 
 export class MlModel {
   readonly #onnx: OnnxModel;
@@ -26,14 +30,27 @@ export class MlModel {
     return this.#onnx.path;
   }
 
-  /** Throws ModelError MODEL_MISSING / MODEL_INVALID naming `spec.ml.modelPath`. */
-  static async load(path: string | undefined): Promise<MlModel> {
+  /** Version and training time from the model's metadata contract. */
+  get identity(): ModelIdentity {
+    return this.#onnx.identity!;
+  }
+
+  /**
+   * Throws ModelError MODEL_MISSING / MODEL_INVALID naming `field` and the file (or, with `bytes`,
+   * the registry entry `path` names): wrong input shape, output width or feature list is refused.
+   */
+  static async load(
+    path: string | undefined,
+    options: { bytes?: Uint8Array; field?: string } = {},
+  ): Promise<MlModel> {
     // Width 2: [p(label 0), p(label 1)], the layout skl2onnx/onnxmltools emit with zipmap off.
     const onnx = await OnnxModel.load({
-      field: ML_MODEL_FIELD,
+      field: options.field ?? ML_MODEL_FIELD,
       path,
       featureCount: FEATURE_NAMES.length,
       outputWidth: 2,
+      contract: ML_CONTRACT,
+      ...(options.bytes ? { bytes: options.bytes } : {}),
     });
     return new MlModel(onnx);
   }

@@ -1,9 +1,10 @@
 // Loads and validates an ONNX file for the ML and RL layers: one float tensor input whose last
 // dimension is the feature count, and a float tensor output. Validation happens once at start
 // (STYLE.md rule 5) so a wrong file fails the bot before it trades, naming the spec field to fix.
-import { access, constants } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { ModelError } from './errors.ts';
+import { checkContract, type ModelContract, type ModelIdentity, onnxMetadata } from './onnx-contract.ts';
 
 export interface OnnxModelSpec {
   /** The spec field that names the file, for error messages (e.g. `spec.ml.modelPath`). */
@@ -13,6 +14,10 @@ export interface OnnxModelSpec {
   featureCount: number;
   /** Output to read; the first float tensor output whose last dimension is `outputWidth`. */
   outputWidth: number;
+  /** The model's bytes (e.g. from the model registry); `path` then only names the model in messages. */
+  bytes?: Uint8Array;
+  /** The metadata contract (models/onnx_contract.py) the model must satisfy; unchecked when absent. */
+  contract?: ModelContract;
 }
 
 function numericDim(d: number | string | undefined): number | undefined {
@@ -24,6 +29,8 @@ export class OnnxModel {
   readonly path: string;
   readonly featureCount: number;
   readonly outputWidth: number;
+  /** From the metadata contract when one was checked. */
+  readonly identity: ModelIdentity | undefined;
   readonly #session: ort.InferenceSession;
   readonly #input: string;
   readonly #output: string;
@@ -34,8 +41,10 @@ export class OnnxModel {
     session: ort.InferenceSession,
     input: string,
     output: string,
+    identity: ModelIdentity | undefined,
   ) {
     this.path = path;
+    this.identity = identity;
     this.featureCount = spec.featureCount;
     this.outputWidth = spec.outputWidth;
     this.#session = session;
@@ -47,31 +56,41 @@ export class OnnxModel {
     const { field, path } = spec;
     if (path === undefined || path === '')
       throw new ModelError('MODEL_MISSING', field, path, 'no model file is set');
-    try {
-      await access(path, constants.R_OK);
-    } catch {
-      throw new ModelError('MODEL_MISSING', field, path, 'file not found or not readable');
+    let bytes = spec.bytes;
+    if (bytes === undefined) {
+      try {
+        bytes = new Uint8Array(await readFile(path));
+      } catch {
+        throw new ModelError('MODEL_MISSING', field, path, 'file not found or not readable');
+      }
     }
     let session: ort.InferenceSession;
     try {
       // One thread: a live cycle scores only 4 rows (a whole default cycle measured p50 0.15 ms) and
       // the cores are shared with the loop; backtests batch rows (predictBatch) instead.
-      session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+      session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
     } catch (err) {
       const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
       throw new ModelError('MODEL_INVALID', field, path, `not a loadable ONNX model (${why})`);
     }
+    // Every refusal releases the session: a hot reload that refuses a model must not leak it.
+    const fail = async (detail: string): Promise<never> => {
+      await session.release();
+      throw new ModelError('MODEL_INVALID', field, path, detail);
+    };
     const inputs = session.inputMetadata;
     const input = inputs[0];
     if (inputs.length !== 1 || input === undefined || !input.isTensor || input.type !== 'float32') {
-      throw new ModelError('MODEL_INVALID', field, path, 'expected exactly one float32 tensor input');
+      return fail('expected exactly one float32 tensor input');
+    }
+    if (input.shape.length !== 2) {
+      return fail(
+        `input shape [${input.shape.join(', ')}] is not [N, ${spec.featureCount}]: the runtime feeds one feature row per market (a sequence model cannot be served here)`,
+      );
     }
     const width = input.shape.at(-1);
     if (typeof width === 'number' && width !== spec.featureCount) {
-      throw new ModelError(
-        'MODEL_INVALID',
-        field,
-        path,
+      return fail(
         `input has ${width} features, the runtime's feature vector has ${spec.featureCount}: retrain on the current export`,
       );
     }
@@ -83,14 +102,24 @@ export class OnnxModel {
         [spec.outputWidth, undefined].includes(numericDim(o.shape.at(-1))),
     );
     if (output === undefined) {
-      throw new ModelError(
-        'MODEL_INVALID',
-        field,
-        path,
-        `expected a float32 output of width ${spec.outputWidth}`,
-      );
+      return fail(`expected a float32 output of width ${spec.outputWidth}`);
     }
-    return new OnnxModel(path, spec, session, input.name, output.name);
+    // The contract after the shape checks: a wrong-width file is reported by its width first.
+    let identity: ModelIdentity | undefined;
+    if (spec.contract) {
+      let meta: Map<string, string>;
+      try {
+        meta = onnxMetadata(bytes);
+      } catch (err) {
+        return fail(`not an ONNX file (${(err as Error).message})`);
+      }
+      const checked = checkContract(meta, spec.contract);
+      if (!checked.ok) {
+        return fail(checked.mismatch);
+      }
+      identity = checked.identity;
+    }
+    return new OnnxModel(path, spec, session, input.name, output.name, identity);
   }
 
   /** Runs `rows` feature rows (row-major, featureCount each); returns rows x outputWidth values. */
