@@ -1,6 +1,7 @@
 // `kubetrade`: run | backtest | collect | export-features | version. The root script `npm run kubetrade --`
 // and bin/kubetrade.js both land here. Errors print one actionable line and set the exit code.
 import { readFileSync } from 'node:fs';
+import { SWEEP_SUMMARY, sweepCommand } from '../sweep/command.ts';
 import { BACKTEST_SUMMARY, backtestCommand, type CommandIo } from './backtest-command.ts';
 import { COLLECT_SUMMARY, collectCommand } from './collect-command.ts';
 import { CliError } from './errors.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Record<
     summary: 'Writes the ML feature rows (the ONE feature definition) and labels as CSV for the trainer.',
     run: exportFeaturesCommand,
   },
+  sweep: { summary: SWEEP_SUMMARY, run: sweepCommand },
   version: { summary: 'Prints the kubetrade version.', run: versionCommand },
 };
 

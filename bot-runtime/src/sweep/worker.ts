@@ -1,0 +1,63 @@
+// A sweep worker thread: loads the candles and models once, then runs one candidate's backtest per
+// message (the backtest engine is CPU-bound and single-threaded, so one worker per core).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ResolvedSpec } from '@kubetrade/crds';
+import type { Params } from './candidates.ts';
+import { evaluateCandidate } from './evaluate.ts';
+import { type DataChoice, loadSweepData, loadSweepModels } from './sweep-data.ts';
+
+export interface WorkerSetup {
+  baseSpec: ResolvedSpec;
+  choice: DataChoice;
+  loadFrom: number;
+  loadTo: number;
+  markets: string[];
+  from: number;
+  to: number;
+  arm?: string | undefined;
+}
+
+export type WorkerRequest = { type: 'run'; index: number; key: string; params: Params; spec: ResolvedSpec };
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'result'; record: import('./evaluate.ts').CandidateRecord }
+  | { type: 'error'; index: number; message: string };
+
+async function serve(setup: WorkerSetup): Promise<void> {
+  const port = parentPort!;
+  const [loaded, models] = await Promise.all([
+    loadSweepData(setup.baseSpec, setup.choice, { from: setup.loadFrom, to: setup.loadTo }),
+    loadSweepModels(setup.baseSpec),
+  ]);
+  port.on('message', async (req: WorkerRequest) => {
+    try {
+      const record = await evaluateCandidate({
+        ...req,
+        data: loaded.data,
+        markets: setup.markets,
+        from: setup.from,
+        to: setup.to,
+        models,
+        arm: setup.arm,
+      });
+      port.postMessage({ type: 'result', record } satisfies WorkerReply);
+    } catch (e) {
+      port.postMessage({
+        type: 'error',
+        index: req.index,
+        message: (e as Error).message,
+      } satisfies WorkerReply);
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+}
+
+if (parentPort) {
+  serve(workerData as WorkerSetup).catch((e: unknown) => {
+    parentPort!.postMessage({
+      type: 'error',
+      index: -1,
+      message: (e as Error).message,
+    } satisfies WorkerReply);
+  });
+}
