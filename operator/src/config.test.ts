@@ -25,6 +25,8 @@ describe('parseConfig', () => {
       runtimeImage: 'ghcr.io/kubetrade/bot-runtime:0.1.0',
       trainerImage: 'ghcr.io/kubetrade/trainer:0.1.0',
       runtimeResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      runtimeDatabase: { secretName: '', key: 'uri' },
+      runtimeRedis: { secretName: '', key: 'url' },
       logLevel: 'info',
     });
   });

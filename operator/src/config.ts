@@ -23,7 +23,18 @@ export interface OperatorConfig {
   runtimeImage: string;
   trainerImage: string;
   runtimeResources: { requests: ResourceQuantities; limits: ResourceQuantities };
+  /**
+   * The Secrets (in each bot's namespace) whose keys hold the runtime's PostgreSQL and Redis URLs;
+   * secretName '' = not configured (PGlite for paper bots; live bots are held back, naming the flag).
+   */
+  runtimeDatabase: SecretKeySelector;
+  runtimeRedis: SecretKeySelector;
   logLevel: LogLevel;
+}
+
+export interface SecretKeySelector {
+  secretName: string;
+  key: string;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +136,11 @@ const bindAddress = (raw: string): string => {
   return raw;
 };
 
+const secretName = (raw: string): string =>
+  raw === '' ? raw : text('a Secret name (DNS-1123 subdomain) or empty', DNS_SUBDOMAIN, 253)(raw);
+// A Secret data key: alphanumerics, '-', '_' or '.' (Kubernetes IsConfigMapKey).
+const secretKey = text('a Secret key (letters, digits, -, _ or .)', /^[-._a-zA-Z0-9]+$/, 253);
+
 const image = text('an image reference like ghcr.io/org/name:tag (no spaces)', /^[a-z0-9][\w.\-/:@]*$/, 255);
 
 const SETTINGS = {
@@ -210,6 +226,31 @@ const SETTINGS = {
     help: 'bot-runtime memory limit',
     default: () => '512Mi',
     parse: quantity,
+  },
+  databaseSecretName: {
+    flag: 'database-secret-name',
+    help: "Secret in each bot's namespace holding the runtime's PostgreSQL URL (DATABASE_URL); empty: PGlite, paper bots only",
+    default: () => '',
+    parse: secretName,
+  },
+  databaseSecretKey: {
+    flag: 'database-secret-key',
+    // CloudNativePG's <cluster>-app Secret carries the connection URL under `uri`.
+    help: 'key of that Secret holding the URL',
+    default: () => 'uri',
+    parse: secretKey,
+  },
+  redisSecretName: {
+    flag: 'redis-secret-name',
+    help: "Secret in each bot's namespace holding the runtime's Redis URL (REDIS_URL); live bots need it",
+    default: () => '',
+    parse: secretName,
+  },
+  redisSecretKey: {
+    flag: 'redis-secret-key',
+    help: 'key of that Secret holding the URL',
+    default: () => 'url',
+    parse: secretKey,
   },
   logLevel: {
     flag: 'log-level',
@@ -300,6 +341,8 @@ export function parseConfig(argv: readonly string[], env: Env): OperatorConfig {
       requests: { cpu: p.runtimeCpuRequest, memory: p.runtimeMemoryRequest },
       limits: { cpu: p.runtimeCpuLimit, memory: p.runtimeMemoryLimit },
     },
+    runtimeDatabase: { secretName: p.databaseSecretName, key: p.databaseSecretKey },
+    runtimeRedis: { secretName: p.redisSecretName, key: p.redisSecretKey },
     logLevel: p.logLevel,
   };
 }

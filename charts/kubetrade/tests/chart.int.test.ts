@@ -86,6 +86,9 @@ describe('charts/kubetrade', () => {
     await expect(helm(['template', 'bad', chart, '--set', 'operator.replicaz=2'])).rejects.toThrow(
       /replicaz/,
     );
+    await expect(
+      helm(['template', 'bad', chart, '--set', 'runtime.redis.secretName=Redis_URL']),
+    ).rejects.toThrow(/runtime\/redis\/secretName/);
   });
 
   it('renders manifests the real apiserver accepts (server-side dry-run)', async () => {
@@ -168,7 +171,7 @@ describe('charts/kubetrade', () => {
       '-n',
       ns(),
       '--set',
-      'crds.install=false,operator.replicas=2,operator.logLevel=debug',
+      'crds.install=false,operator.replicas=2,operator.logLevel=debug,runtime.database.secretName=pg-app,runtime.redis.secretName=redis-url,runtime.redis.key=uri',
     ]);
     const upgraded = await apps.readNamespacedDeployment({ namespace: ns(), name: operatorName });
     expect(upgraded.spec!.replicas).toBe(2);
@@ -176,6 +179,20 @@ describe('charts/kubetrade', () => {
       (v) => v.name === 'KUBETRADE_LOG_LEVEL',
     );
     expect(level?.value).toBe('debug');
+
+    // The store URL Secrets of the chart values reach the operator as its flags' env vars (the
+    // operator turns them into secretKeyRefs in each bot's pods: operator/src/tradingbot/store-secrets.ts).
+    const storeEnv = Object.fromEntries(
+      (upgraded.spec!.template.spec!.containers[0]!.env as EnvVar[])
+        .filter((v) => /^KUBETRADE_(DATABASE|REDIS)_SECRET_/.test(v.name))
+        .map((v) => [v.name, v.value]),
+    );
+    expect(storeEnv).toEqual({
+      KUBETRADE_DATABASE_SECRET_NAME: 'pg-app',
+      KUBETRADE_DATABASE_SECRET_KEY: 'uri',
+      KUBETRADE_REDIS_SECRET_NAME: 'redis-url',
+      KUBETRADE_REDIS_SECRET_KEY: 'uri',
+    });
 
     await helm(['uninstall', release, '-n', ns(), '--wait', '--timeout', '60s']);
     const selector = `app.kubernetes.io/instance=${release}`;

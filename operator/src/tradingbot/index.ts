@@ -21,7 +21,8 @@ import type { DesiredChild } from './desired.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.ts';
 import { reconcileTradingBot, type StatusWriter } from './reconciler.ts';
 import { StatusMemo } from './status-memo.ts';
-import { workloadConfigFrom } from './workload-config.ts';
+import { requiredStoreSecrets } from './store-secrets.ts';
+import { type BotWorkloadConfig, DEFAULT_WORKLOAD_CONFIG, workloadConfigFrom } from './workload-config.ts';
 
 export type TradingBotObject = KubernetesObject & TradingBot;
 
@@ -75,12 +76,17 @@ export function statusApplier(manager: Manager): StatusWriter {
   };
 }
 
-/** The keys of the live bots in the Secret's namespace that read their keys from it. */
-export function botsReferencing(bots: Informer<TradingBotObject>, secret: KubernetesObject): string[] {
+/** The keys of the live bots in the Secret's namespace that read their keys or store URLs from it. */
+export function botsReferencing(
+  bots: Informer<TradingBotObject>,
+  secret: KubernetesObject,
+  store: Pick<BotWorkloadConfig, 'database' | 'redis'> = DEFAULT_WORKLOAD_CONFIG,
+): string[] {
   const namespace = secret.metadata?.namespace ?? '';
+  const name = secret.metadata?.name ?? '';
   return bots
     .list(namespace)
-    .filter((bot) => credentialsSecretName(bot) === secret.metadata?.name)
+    .filter((bot) => credentialsSecretName(bot) === name || requiredStoreSecrets(bot, store).includes(name))
     .map((bot) => keyOf({ namespace, name: bot.metadata.name ?? '' }));
 }
 
@@ -143,7 +149,12 @@ export function tradingBotController(ctx: OperatorContext): ControllerOptions<Tr
     owns: [...Object.values(children), revisions],
     // A Secret appearing (or changing) wakes the live bots that reference it: recovery from
     // SecretNotFound needs no back-off polling.
-    watches: [{ informer: secrets as unknown as Informer, map: (secret) => botsReferencing(bots, secret) }],
+    watches: [
+      {
+        informer: secrets as unknown as Informer,
+        map: (secret) => botsReferencing(bots, secret, deps.workload),
+      },
+    ],
     reconcile: (req, { log }) => reconcileTradingBot(req, deps, log),
   };
 }

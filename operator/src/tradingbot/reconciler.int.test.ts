@@ -12,7 +12,9 @@ import {
   getBot,
   installCrd,
   patchSpec,
+  STORE_SECRETS,
   startOperator,
+  storeSecretManifests,
   TIMINGS,
 } from './test-operator.ts';
 
@@ -217,6 +219,21 @@ describe('TradingBot reconciler', { timeout: 240_000 }, () => {
       namespace,
       body: { metadata: { name: 'upbit-keys' }, stringData: { accessKey: 'a', secretKey: 's' } },
     });
+    // Keys present, but no Redis/PostgreSQL URL Secret yet: still held back, naming what to create.
+    const noStore = await eventually(
+      async () => {
+        const b = await getBot(namespace, BOT);
+        return condition(b, 'Ready')?.reason === 'StoreSecretNotFound' && b;
+      },
+      { what: 'Ready=False StoreSecretNotFound' },
+    );
+    expect(condition(noStore, 'Ready')?.message).toContain(
+      `Secret ${namespace}/${STORE_SECRETS.redis.secretName}`,
+    );
+    expect((await deploymentOf(namespace)).spec?.replicas).toBe(0);
+    for (const body of storeSecretManifests())
+      await cluster().core.createNamespacedSecret({ namespace, body });
+
     const recovered = await converged(namespace, 'Pending');
     expect(condition(recovered, 'Degraded')).toMatchObject({ status: 'False', reason: 'AsExpected' });
     const d = await eventually(async () => {
@@ -228,6 +245,22 @@ describe('TradingBot reconciler', { timeout: 240_000 }, () => {
       name: 'upbit-keys',
       key: 'accessKey',
     });
+    // The store URLs come from the Secrets by reference, never as values in the Deployment.
+    expect(env.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef).toEqual({
+      name: STORE_SECRETS.database.secretName,
+      key: STORE_SECRETS.database.key,
+    });
+    expect(env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.secretKeyRef).toEqual({
+      name: STORE_SECRETS.redis.secretName,
+      key: STORE_SECRETS.redis.key,
+    });
+    expect(env.every((e) => e.value === undefined || !/postgresql:|redis:/.test(e.value))).toBe(true);
+    const trainerEnv =
+      (await cronJobOf(namespace)).spec?.jobTemplate.spec?.template.spec?.containers[0]?.env ?? [];
+    expect(trainerEnv.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef?.name).toBe(
+      STORE_SECRETS.database.secretName,
+    );
+    expect(trainerEnv.some((e) => e.name === 'REDIS_URL' || e.name === 'UPBIT_SECRET_KEY')).toBe(false);
   });
 
   it('shows a live bot in `kubectl get tradingbots`, keeping the runtime-owned performance', async () => {
@@ -237,6 +270,8 @@ describe('TradingBot reconciler', { timeout: 240_000 }, () => {
       namespace,
       body: { metadata: { name: 'upbit-keys' }, stringData: { accessKey: 'a', secretKey: 's' } },
     });
+    for (const body of storeSecretManifests())
+      await cluster().core.createNamespacedSecret({ namespace, body });
     await createBot(
       exampleManifest(namespace, (b) => {
         b.spec.mode = 'live';

@@ -119,6 +119,20 @@ describe('reconcileTradingBot', () => {
     );
 
     c.secrets.items.set('traders/upbit-keys', { data: { accessKey: 'YQ==', secretKey: 'cw==' } });
+    // Keys alone are not enough: the operator has no Redis/PostgreSQL URL Secret configured.
+    await reconcileTradingBot(req, c.deps, log);
+    expect(replicas()).toBe(0);
+    expect(c.statuses.at(-1)?.conditions.find((x) => x.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'RedisNotConfigured',
+    });
+    c.deps.workload = {
+      ...c.deps.workload,
+      database: { secretName: 'pg-app', key: 'uri' },
+      redis: { secretName: 'redis', key: 'url' },
+    };
+    c.secrets.items.set('traders/pg-app', { data: { uri: 'eA==' } });
+    c.secrets.items.set('traders/redis', { data: { url: 'eA==' } });
     await reconcileTradingBot(req, c.deps, log);
     expect(replicas()).toBe(1);
     expect(c.statuses.at(-1)?.phase).toBe('Pending');

@@ -14,6 +14,7 @@ import { desiredChildren, type KindedChild } from './children.ts';
 import { credentialsBlocker, credentialsSecretName } from './credentials.ts';
 import { desiredStatus, type OperatorStatus, statusChanged } from './status.ts';
 import type { StatusMemo } from './status-memo.ts';
+import { storeBlocker } from './store-secrets.ts';
 import type { BotWorkloadConfig } from './workload-config.ts';
 
 export interface StatusWriter {
@@ -73,10 +74,9 @@ export async function reconcileTradingBot(
   if (bot.metadata.deletionTimestamp) return {};
 
   const secretName = credentialsSecretName(bot);
-  const blocker = credentialsBlocker(
-    bot,
-    secretName ? deps.secrets.get(req.namespace, secretName) : undefined,
-  );
+  const blocker =
+    credentialsBlocker(bot, secretName ? deps.secrets.get(req.namespace, secretName) : undefined) ??
+    storeBlocker(bot, deps.workload, (name) => deps.secrets.get(req.namespace, name));
   const key = `${req.namespace}/${req.name}`;
   const now = deps.now();
   const seen = { ...bot, status: deps.memo ? deps.memo.effective(key, bot) : bot.status };

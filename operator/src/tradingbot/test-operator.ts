@@ -32,6 +32,26 @@ export function installCrd(): Promise<void> {
   return crdInstalled;
 }
 
+/** The store URL Secrets the test operator names (each test creates them in its namespace). */
+export const STORE_SECRETS = {
+  database: { secretName: 'kubetrade-db-app', key: 'uri' },
+  redis: { secretName: 'kubetrade-redis', key: 'url' },
+} as const;
+
+/** The Secrets a live bot's runtime needs besides its exchange keys, as the test operator names them. */
+export function storeSecretManifests(): { metadata: { name: string }; stringData: Record<string, string> }[] {
+  return [
+    {
+      metadata: { name: STORE_SECRETS.database.secretName },
+      stringData: { [STORE_SECRETS.database.key]: 'postgresql://app:pw@db.example:5432/app' },
+    },
+    {
+      metadata: { name: STORE_SECRETS.redis.secretName },
+      stringData: { [STORE_SECRETS.redis.key]: 'redis://redis.example:6379' },
+    },
+  ];
+}
+
 export async function startOperator(
   namespace: string,
   options: { identity?: string } = {},
@@ -41,6 +61,9 @@ export async function startOperator(
     syncPeriodMs: TIMINGS.resyncMs,
     watchNamespace: namespace,
     maxConcurrentReconciles: 4,
+    // What the chart's runtime.database / runtime.redis values set; live bots need both Secrets.
+    runtimeDatabase: STORE_SECRETS.database,
+    runtimeRedis: STORE_SECRETS.redis,
   };
   const manager = new Manager({
     kubeConfig: cluster().kc,

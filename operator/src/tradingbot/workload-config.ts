@@ -1,7 +1,7 @@
 // What the operator (not the TradingBot) decides about a bot's workloads: images, resources and
 // the retrain Job's bookkeeping. main.ts fills it from the operator's flags/env; the defaults are
 // the values the chart ships with.
-import type { OperatorConfig } from '../config.ts';
+import type { OperatorConfig, SecretKeySelector } from '../config.ts';
 
 export interface ResourceList {
   cpu: string;
@@ -21,6 +21,13 @@ export interface BotWorkloadConfig {
   imagePullPolicy: ImagePullPolicy;
   runtimeResources: ContainerResources;
   trainerResources: ContainerResources;
+  /**
+   * Where the runtime's store URLs come from: a key of a Secret in the bot's namespace (secretName
+   * '' = not configured). Operator-wide on purpose: secretKeyRef resolves in the bot's namespace,
+   * so teams in different namespaces already point at different databases with the same name.
+   */
+  database: SecretKeySelector;
+  redis: SecretKeySelector;
   retrain: {
     successfulJobsHistoryLimit: number;
     failedJobsHistoryLimit: number;
@@ -38,6 +45,8 @@ export const DEFAULT_WORKLOAD_CONFIG: BotWorkloadConfig = {
   // the SPEC history window (4 markets x ~5.9k candles) plus the ONNX runtime.
   runtimeResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
   trainerResources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+  database: { secretName: '', key: 'uri' },
+  redis: { secretName: '', key: 'url' },
   retrain: {
     successfulJobsHistoryLimit: 3,
     failedJobsHistoryLimit: 1,
@@ -64,5 +73,7 @@ export function workloadConfigFrom(config: OperatorConfig): BotWorkloadConfig {
     runtimeImage: config.runtimeImage,
     trainerImage: config.trainerImage,
     runtimeResources: config.runtimeResources,
+    database: config.runtimeDatabase,
+    redis: config.runtimeRedis,
   };
 }

@@ -18,6 +18,7 @@ import {
   childNames,
   selectorLabels,
 } from './names.ts';
+import { storeEnv } from './store-secrets.ts';
 import {
   type BotWorkloadConfig,
   CONFIG_FILE,
@@ -122,7 +123,7 @@ export function desiredDeployment(
     imagePullPolicy: cfg.imagePullPolicy,
     args: ['run', '--config', CONFIG_PATH],
     ports: [{ name: RUNTIME_HTTP_PORT_NAME, containerPort: RUNTIME_HTTP_PORT, protocol: 'TCP' }],
-    env: botEnv(bot, true),
+    env: [...botEnv(bot, true), ...storeEnv(bot, cfg, 'runtime')],
     resources: resourcesOf(cfg.runtimeResources),
     readinessProbe: httpGet('/readyz'),
     livenessProbe: httpGet('/healthz'),
@@ -157,7 +158,7 @@ export function desiredCronJob(bot: TradingBot, cfg: BotWorkloadConfig): V1CronJ
     imagePullPolicy: cfg.imagePullPolicy,
     args: ['retrain', '--config', CONFIG_PATH],
     // The trainer never trades, so it never gets exchange keys.
-    env: botEnv(bot, false),
+    env: [...botEnv(bot, false), ...storeEnv(bot, cfg, 'trainer')],
     resources: resourcesOf(cfg.trainerResources),
   };
   return {
