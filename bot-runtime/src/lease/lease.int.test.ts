@@ -187,6 +187,56 @@ describe('trader lease on Redis', () => {
     expect(isStoreError(err, 'FENCED')).toBe(true);
   });
 
+  it("a Redis that lost its fencing counter still hands out tokens above the store's fence", async () => {
+    const p = prefix();
+    const bot = `bot-${p}`;
+    const schema = await createTestSchema(inject('databaseUrl'));
+    cleanups.push(() => schema.drop());
+    const db = schema.connect({ maxConnections: 2 });
+    cleanups.push(() => db.close());
+    await migrate(db);
+    const store = new TradeStore(db);
+    // An earlier holder wrote under token 41; then Redis restarted empty (no persistence).
+    await store.orders.createIntent(intentFor(bot, 'before-restart'), 41);
+    const r = redis();
+    await ready(r);
+    expect(await r.get(`${p}:fence:${bot}`)).toBeNull();
+
+    const unfloored = lease(r, { bot, keyPrefix: p, ttlMs: 2_000 });
+    await unfloored.start();
+    // Without the floor the counter starts again at 1, and the store refuses every intent.
+    expect(unfloored.fencingToken()).toBe(1);
+    const fenced = await store.orders.createIntent(intentFor(bot, 'stuck'), 1).catch((e: unknown) => e);
+    expect(isStoreError(fenced, 'FENCED')).toBe(true);
+    await unfloored.stop();
+
+    const floored = lease(r, {
+      bot,
+      keyPrefix: p,
+      ttlMs: 2_000,
+      tokenFloor: () => store.orders.fenceToken(bot),
+    });
+    await floored.start();
+    expect(floored.fencingToken()).toBe(42);
+    expect((await store.orders.createIntent(intentFor(bot, 'after-restart'), 42)).created).toBe(true);
+    // The counter itself was raised, so the next acquisition (even without a floor) goes on from there.
+    expect(Number(await r.get(`${p}:fence:${bot}`))).toBe(42);
+
+    // A store that cannot be read: no acquisition, and the reason says why.
+    await floored.stop();
+    const blind = lease(r, {
+      bot,
+      keyPrefix: p,
+      ttlMs: 2_000,
+      tokenFloor: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+    });
+    await blind.start();
+    expect(blind.isHeld()).toBe(false);
+    expect(blind.reason()).toMatch(/cannot read the store's fencing token.*ECONNREFUSED/);
+  });
+
   it('caches the latest ticker and signals as JSON with a TTL', async () => {
     const p = prefix();
     const r = redis();

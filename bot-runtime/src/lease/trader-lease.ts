@@ -25,6 +25,13 @@ export interface LeaseConfig {
   driftMs?: number;
   /** Unique per process; default a random UUID. */
   holderId?: string;
+  /**
+   * The newest fencing token the trade store has seen for this bot (store/orders-repo.ts
+   * fenceToken), read before each acquisition: a new token is always above it (scripts.ts ACQUIRE).
+   * When it cannot be read (the store is down) no acquisition is attempted: a token that could be
+   * below the fence would be useless, and nothing can be traded without the store anyway.
+   */
+  tokenFloor?: () => Promise<number>;
   now?: () => number;
 }
 
@@ -51,6 +58,7 @@ export class TraderLease {
   private readonly fenceKey: string;
   private readonly driftMs: number;
   private readonly now: () => number;
+  private readonly tokenFloor: (() => Promise<number>) | undefined;
   private readonly listeners = new Set<(e: LeaseEvent) => void>();
   private token = 0;
   private validUntil = 0;
@@ -74,6 +82,7 @@ export class TraderLease {
     this.driftMs = cfg.driftMs ?? Math.ceil(this.ttlMs * 0.01) + 2;
     this.holderId = cfg.holderId ?? randomUUID();
     this.now = cfg.now ?? Date.now;
+    this.tokenFloor = cfg.tokenFloor;
   }
 
   on(listener: (e: LeaseEvent) => void): () => void {
@@ -129,7 +138,7 @@ export class TraderLease {
 
   private async tick(): Promise<void> {
     if (!this.running) return;
-    const sentAt = this.now();
+    let sentAt = this.now();
     try {
       if (this.held) {
         const ok = Number(await this.redis.eval(EXTEND, 1, this.leaseKey, this.holderId, String(this.ttlMs)));
@@ -137,8 +146,19 @@ export class TraderLease {
         if (ok === 1) this.confirm(sentAt);
         else this.lose('another runtime holds the lease (renewal refused)');
       } else {
+        const floor = await this.floor();
+        // The TTL counts from when the acquire was SENT, after the floor's round trip.
+        sentAt = this.now();
         const token = Number(
-          await this.redis.eval(ACQUIRE, 2, this.leaseKey, this.fenceKey, this.holderId, String(this.ttlMs)),
+          await this.redis.eval(
+            ACQUIRE,
+            2,
+            this.leaseKey,
+            this.fenceKey,
+            this.holderId,
+            String(this.ttlMs),
+            String(floor),
+          ),
         );
         this.lastError = '';
         if (token > 0) {
@@ -154,6 +174,15 @@ export class TraderLease {
       this.lastError = (err as Error).message;
     }
     if (this.running) this.tickTimer = setTimeout(() => void this.tick(), this.renewEveryMs);
+  }
+
+  private async floor(): Promise<number> {
+    if (!this.tokenFloor) return 0;
+    try {
+      return await this.tokenFloor();
+    } catch (err) {
+      throw new Error(`cannot read the store's fencing token, not acquiring: ${(err as Error).message}`);
+    }
   }
 
   private confirm(sentAt: number): void {

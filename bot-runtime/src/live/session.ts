@@ -84,6 +84,8 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   const lease = new TraderLease(redis, {
     bot,
     ttlMs: o.leaseMs,
+    // Every new token is above the store's fence, even after Redis lost its counter.
+    tokenFloor: () => store.orders.fenceToken(bot),
     ...(env.KUBETRADE_REDIS_PREFIX ? { keyPrefix: env.KUBETRADE_REDIS_PREFIX } : {}),
   });
   const inner = liveUpbitBroker(
