@@ -8,11 +8,11 @@
 // 3. waits for the operator's RolledBack condition and prints it.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { TradingBot } from '@kubetrade/crds';
 import { parse } from 'yaml';
 import { kubeStatusSink } from '../../bot-runtime/src/status/kube-status.ts';
-import { ANNOTATION_REVISION_START, revisionName } from '../../operator/src/rollback/revisions.ts';
+import { backdateRevision } from '../../hack/demo/revision-start.ts';
 
 interface Scenario {
   revisionAgeDays: number;
@@ -48,22 +48,7 @@ if (!current || !bot.status?.stableRevision || bot.status.stableRevision === cur
 
 const start = new Date(Date.now() - scenario.revisionAgeDays * DAY_MS).toISOString();
 console.log(`backdating revision ${current} to ${start}`);
-await KubernetesObjectApi.makeApiClient(kc).patch(
-  {
-    apiVersion: 'apps/v1',
-    kind: 'ControllerRevision',
-    metadata: {
-      namespace,
-      name: revisionName(name, current),
-      annotations: { [ANNOTATION_REVISION_START]: start },
-    },
-  },
-  undefined,
-  undefined,
-  'kubetrade-demo',
-  undefined,
-  PatchStrategy.MergePatch,
-);
+await backdateRevision(kc, { namespace, name }, current, new Date(start));
 
 const dailyReturns = scenario.days.map((d) => ({
   date: kstDay(Date.now() - d.daysAgo * DAY_MS),
