@@ -2,7 +2,6 @@
 // the range, the data fingerprint and each candidate's resume key. Local runs, Job shards and
 // --gather all build the same plan, so they agree on keys, order and report.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { ResolvedSpec, TradingBot } from '@kubetrade/crds';
 import { parseDateFlag, parseIntFlag } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
@@ -18,7 +17,7 @@ import {
 } from './candidates.ts';
 import type { SWEEP_FLAGS } from './flags.ts';
 import { type GridSpec, parseGrid } from './grid.ts';
-import { type DataChoice, dataFingerprint, dataSpan, loadSweepData } from './sweep-data.ts';
+import { compactData, type DataChoice, dataFingerprint, dataSpan, loadSweepData } from './sweep-data.ts';
 import { daysIn, walkForwardWindows } from './windows.ts';
 import type { WorkerSetup } from './worker.ts';
 
@@ -117,10 +116,6 @@ export async function planSweep(flags: SweepFlags, inputs: SweepInputs): Promise
     plan: inputs.grid.walkForward,
     arm: inputs.grid.arm ?? null,
   };
-  const choice: DataChoice = {
-    ...inputs.choice,
-    specFile: resolve(inputs.choice.specFile),
-  };
   const iso = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
   const n = inputs.candidates.length;
   const sampled =
@@ -133,9 +128,7 @@ export async function planSweep(flags: SweepFlags, inputs: SweepInputs): Promise
     keys: inputs.candidates.map((c) => candidateKey(c.spec, context)),
     setup: {
       baseSpec: inputs.spec,
-      choice,
-      loadFrom: from - warmup,
-      loadTo: to,
+      data: compactData(loaded.data),
       markets: loaded.markets,
       from,
       to,

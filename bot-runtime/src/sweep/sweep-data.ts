@@ -6,9 +6,10 @@ import type { ResolvedSpec } from '@kubetrade/crds';
 import { openMarketSource } from '../cli/market-source.ts';
 import { loadStrategyModels } from '../engines/strategy-models.ts';
 import type { BatchModels } from '../loop/backtest.ts';
-import { lowerBound } from '../market/series.ts';
+import { type CandleSeries, lowerBound } from '../market/series.ts';
 import type { MarketData } from '../market/source.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import type { Timeframe } from '../types.ts';
 import { SweepError } from './errors.ts';
 
 /** Where the candles come from: the backtest flags (--data DIR | --synthetic SEED | spec.marketData). */
@@ -88,4 +89,31 @@ export function dataFingerprint(
     }
   }
   return h.digest('hex').slice(0, 32);
+}
+
+/**
+ * The candles a sweep reads, each series copied out of its file-sized buffer: a structured clone
+ * of a subarray copies the whole buffer, so workers would otherwise each get every file in full.
+ */
+export function compactData(data: MarketData): MarketData {
+  const out: MarketData = new Map();
+  for (const [market, byTf] of data) {
+    const copy: Partial<Record<Timeframe, CandleSeries>> = {};
+    for (const [tf, s] of Object.entries(byTf) as [Timeframe, CandleSeries][]) {
+      copy[tf] = {
+        market: s.market,
+        timeframe: s.timeframe,
+        length: s.length,
+        openTime: s.openTime.slice(0, s.length),
+        open: s.open.slice(0, s.length),
+        high: s.high.slice(0, s.length),
+        low: s.low.slice(0, s.length),
+        close: s.close.slice(0, s.length),
+        volume: s.volume.slice(0, s.length),
+        quoteVolume: s.quoteVolume.slice(0, s.length),
+      };
+    }
+    out.set(market, copy);
+  }
+  return out;
 }

@@ -1,16 +1,16 @@
-// A sweep worker thread: loads the candles and models once, then runs one candidate's backtest per
+// A sweep worker thread: gets the candles once and loads the models once, then runs one candidate's backtest per
 // message (the backtest engine is CPU-bound and single-threaded, so one worker per core).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ResolvedSpec } from '@kubetrade/crds';
+import type { MarketData } from '../market/source.ts';
 import type { Params } from './candidates.ts';
 import { evaluateCandidate } from './evaluate.ts';
-import { type DataChoice, loadSweepData, loadSweepModels } from './sweep-data.ts';
+import { loadSweepModels } from './sweep-data.ts';
 
 export interface WorkerSetup {
   baseSpec: ResolvedSpec;
-  choice: DataChoice;
-  loadFrom: number;
-  loadTo: number;
+  /** The candles, loaded once by the main thread and copied to each worker (structured clone of typed arrays). */
+  data: MarketData;
   markets: string[];
   from: number;
   to: number;
@@ -25,15 +25,12 @@ export type WorkerReply =
 
 async function serve(setup: WorkerSetup): Promise<void> {
   const port = parentPort!;
-  const [loaded, models] = await Promise.all([
-    loadSweepData(setup.baseSpec, setup.choice, { from: setup.loadFrom, to: setup.loadTo }),
-    loadSweepModels(setup.baseSpec),
-  ]);
+  const models = await loadSweepModels(setup.baseSpec);
   port.on('message', async (req: WorkerRequest) => {
     try {
       const record = await evaluateCandidate({
         ...req,
-        data: loaded.data,
+        data: setup.data,
         markets: setup.markets,
         from: setup.from,
         to: setup.to,
