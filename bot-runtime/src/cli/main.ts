@@ -1,6 +1,7 @@
 // `kubetrade`: run | backtest | collect | export-features | version. The root script `npm run kubetrade --`
 // and bin/kubetrade.js both land here. Errors print one actionable line and set the exit code.
 import { readFileSync } from 'node:fs';
+import { RETRAIN_SUMMARY, retrainCommand } from '../retrain/retrain-command.ts';
 import { SWEEP_SUMMARY, sweepCommand } from '../sweep/command.ts';
 import { BACKTEST_SUMMARY, backtestCommand, type CommandIo } from './backtest-command.ts';
 import { COLLECT_SUMMARY, collectCommand } from './collect-command.ts';
@@ -20,6 +21,7 @@ const COMMANDS: Record<
     run: exportFeaturesCommand,
   },
   sweep: { summary: SWEEP_SUMMARY, run: sweepCommand },
+  retrain: { summary: RETRAIN_SUMMARY, run: retrainCommand },
   version: { summary: 'Prints the kubetrade version.', run: versionCommand },
 };
 
