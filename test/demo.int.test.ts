@@ -5,6 +5,7 @@
 // scenario rolled back to the stable revision, which then runs.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cluster } from './cluster.ts';
@@ -57,6 +58,9 @@ describe('npm run demo (CI mode)', () => {
     const timer = setTimeout(() => child.kill('SIGINT'), 110_000);
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     clearTimeout(timer);
+    // Kept for a person reading a CI failure (and for README's sample output).
+    mkdirSync(resolve(root, '.test-results'), { recursive: true });
+    writeFileSync(resolve(root, '.test-results/demo.out'), out);
     const tail = out.slice(-6000);
     expect(code, tail).toBe(0);
 

@@ -4,6 +4,7 @@
 // ServiceAccount, so it has exactly the rights RBAC gives the Pod), and report the Pod Ready on its
 // status subresource once the process answers its readiness probe — the signal a kubelet sends.
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import {
   type CoreV1Api,
   type KubeConfig,
@@ -119,4 +120,15 @@ export async function probeOk(url: string, timeoutMs: number, intervalMs = 200):
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   return false;
+}
+
+/** A loopback port nobody listens on right now (for a listener the caller must know in advance). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? res(a.port) : rej(new Error('no free port'))));
+    });
+  });
 }

@@ -8,13 +8,12 @@
 // KUBETRADE_DEMO_KEEP=1 (at the end, wait for Ctrl-C with everything still running, to look around).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rollbackAct } from './act-rollback.ts';
 import { tradeAct } from './act-trade.ts';
 import { Demo, root } from './demo-context.ts';
-import { probeOk } from './local-pod.ts';
+import { freePort, probeOk } from './local-pod.ts';
 
 /** CI: fast and bounded. Interactive: slow enough to watch the table change for about half a minute. */
 const PACE = {
@@ -30,16 +29,6 @@ const work = mkdtempSync(join(tmpdir(), 'kubetrade-demo-'));
 const demo = new Demo(namespace, work);
 let operator: ChildProcess | undefined;
 let cleaning: Promise<void> | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => (typeof address === 'object' && address ? res(address.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
