@@ -3,7 +3,7 @@
 //
 //   npm run bench                       everything, full sizes (1,000 bots, one year x 4 markets)
 //   npm run bench -- --quick            smaller sizes, same measurements (a few minutes)
-//   npm run bench -- --only runtime     runtime | store | operator (repeatable)
+//   npm run bench -- --only runtime     runtime | store | operator | sweep (repeatable)
 //   npm run bench -- --json out.json    also write the figures as JSON
 //
 // Starts the control plane and PostgreSQL/Redis when they are not running, and stops what it started.
@@ -142,6 +142,25 @@ async function operatorSection() {
   row('operator', `writes in ${quick ? 20 : 60} s of steady state`, String(writes), '0', writes === 0);
 }
 
+async function sweepSection() {
+  const { sweepBench } = await import('../bot-runtime/src/sweep/bench.ts');
+  say('sweep: the seed grid on real candles, 1 worker vs every core');
+  const s = await sweepBench({ quick });
+  figures.sweep = s;
+  row(
+    'sweep',
+    `${s.candidates} candidates x ${s.days} days: 1 worker / ${s.workers} workers`,
+    `${fmt(s.oneWorkerMs / 1000, 1)} s / ${fmt(s.allWorkersMs / 1000, 1)} s`,
+  );
+  row(
+    'sweep',
+    `speed-up, ${s.workers} workers vs 1`,
+    `${fmt(s.speedup, 2)}x`,
+    `>= ${s.targetSpeedup}x on 2 workers`,
+    s.workers >= 2 ? s.speedup >= s.targetSpeedup : undefined,
+  );
+}
+
 async function main() {
   let startedCp = false;
   let startedServices = false;
@@ -159,6 +178,7 @@ async function main() {
     if (wanted('runtime')) await runtimeSection();
     if (wanted('store')) await storeSection(databaseUrl);
     if (wanted('operator')) await operatorSection();
+    if (wanted('sweep')) await sweepSection();
   } finally {
     if (startedCp) hack('control-plane.sh', 'down');
     if (startedServices) hack('services.sh', 'down');
