@@ -55,9 +55,11 @@ def linear_softmax(n_in: int, n_out: int, bias: list[float], name: str) -> onnx.
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    onnx.save(linear_softmax(16, 3, [1.0, 0.0, 0.0], "rl_policy_linear"), OUT / "rl-policy-linear.onnx")
-    onnx.save(linear_softmax(5, 2, [0.0, 0.0], "wrong_width"), OUT / "wrong-width.onnx")
     when = "2026-11-25T00:00:00Z"
+    rl = onnx_contract.stamp(linear_softmax(16, 3, [1.0, 0.0, 0.0], "rl_policy_linear"), FEATURES, "fixture-rl-linear-1",
+                             "policy", when)  # the RL loader checks the contract too (engines/rl.ts)
+    onnx.save(rl, OUT / "rl-policy-linear.onnx")
+    onnx.save(linear_softmax(5, 2, [0.0, 0.0], "wrong_width"), OUT / "wrong-width.onnx")
     ok = onnx_contract.stamp(linear_softmax(16, 2, [0.0, 0.0], "classifier_linear"), FEATURES, "fixture-linear-1",
                              "classifier", when)
     onnx.save(ok, OUT / "classifier-linear.onnx")

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ArmConfig, MlConfig, RlConfig } from './config.ts';
 import { MlModel } from './ml.ts';
-import { RlPolicy } from './rl.ts';
+import { RlPolicy, resolvePolicyPath } from './rl.ts';
 
 export interface StrategyModels {
   ml?: MlModel;
@@ -39,6 +39,6 @@ export async function loadStrategyModels(
 ): Promise<StrategyModels> {
   const models: StrategyModels = {};
   if (needsMl(arms)) models.ml = await MlModel.load(resolveModelPath(ml, bundledDir));
-  if (needsRl(arms)) models.rl = await RlPolicy.load(rl.policyPath);
+  if (needsRl(arms)) models.rl = await RlPolicy.load(resolvePolicyPath(rl, bundledDir));
   return models;
 }
