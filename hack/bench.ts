@@ -3,7 +3,7 @@
 //
 //   npm run bench                       everything, full sizes (1,000 bots, one year x 4 markets)
 //   npm run bench -- --quick            smaller sizes, same measurements (a few minutes)
-//   npm run bench -- --only runtime     runtime | store | operator | sweep (repeatable)
+//   npm run bench -- --only runtime     runtime | store | live | operator | sweep (repeatable)
 //   npm run bench -- --json out.json    also write the figures as JSON
 //
 // Starts the control plane and PostgreSQL/Redis when they are not running, and stops what it started.
@@ -142,6 +142,38 @@ async function operatorSection() {
   row('operator', `writes in ${quick ? 20 : 60} s of steady state`, String(writes), '0', writes === 0);
 }
 
+async function liveSection(databaseUrl: string | undefined) {
+  const { benchLive } = await import('../bot-runtime/src/live/bench.ts');
+  say('live: cycle with the store in the loop (intent -> local Upbit -> fill -> trade log) vs compute only');
+  const n = quick ? 100 : 300;
+  const r = await benchLive({ databaseUrl, cycles: n, exchangeOrders: n });
+  figures.live = r;
+  const base = r.computeOnly;
+  row(
+    'live',
+    `cycle compute only (paper broker), median / with orders`,
+    `${fmt(base.medianCycleMs, 3)} / ${fmt(base.medianOrderCycleMs, 3)} ms`,
+  );
+  for (const s of r.withStore) {
+    const engine = s.store === 'pg' ? 'PostgreSQL' : 'PGlite';
+    row(
+      'live',
+      `cycle with ${engine} + exchange, median / with orders`,
+      `${fmt(s.medianCycleMs, 1)} / ${fmt(s.medianOrderCycleMs, 1)} ms`,
+    );
+    row(
+      'live',
+      `  ${engine} cycle / compute-only cycle (with orders)`,
+      `${fmt(s.medianOrderCycleMs / base.medianOrderCycleMs, 0)}x`,
+    );
+  }
+  const x = r.exchange;
+  row('live', 'exchange: orders/s through UpbitBroker on loopback', fmt(x.brokerOrdersPerSecond, 0));
+  row('live', 'exchange: one order (POST + lookup) p50', `${fmt(x.orderRoundTripP50Ms, 2)} ms`);
+  row('live', 'exchange: JWT sign', `${fmt(x.jwtSignMicros, 1)} us`);
+  row('live', 'exchange: 2,016 5m candles (11 pages)', `${fmt(x.candles7dMs, 0)} ms`);
+}
+
 async function sweepSection() {
   const { sweepBench } = await import('../bot-runtime/src/sweep/bench.ts');
   say('sweep: the seed grid on real candles, 1 worker vs every core');
@@ -171,12 +203,13 @@ async function main() {
       const cp = hack('control-plane.sh', 'up');
       if (cp.exports.KUBECONFIG) process.env.KUBECONFIG = cp.exports.KUBECONFIG;
     }
-    if (wanted('store') && !databaseUrl) {
+    if ((wanted('store') || wanted('live')) && !databaseUrl) {
       startedServices = !hack('services.sh', 'status').ok;
       databaseUrl = hack('services.sh', 'up').exports.DATABASE_URL;
     }
     if (wanted('runtime')) await runtimeSection();
     if (wanted('store')) await storeSection(databaseUrl);
+    if (wanted('live')) await liveSection(databaseUrl);
     if (wanted('operator')) await operatorSection();
     if (wanted('sweep')) await sweepSection();
   } finally {

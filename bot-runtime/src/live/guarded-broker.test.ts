@@ -2,6 +2,7 @@
 // core only hears fills and final states after they were written to the store.
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../execution/broker.ts';
+import { StoreError } from '../store/errors.ts';
 import type { Fill, OrderIntent } from '../types.ts';
 import { GuardedBroker, type Refusal } from './guarded-broker.ts';
 
@@ -26,7 +27,9 @@ const intent = (side: 'buy' | 'sell', id = `kt-${side}`): OrderIntent =>
     },
   }) as unknown as OrderIntent;
 
-function setup(opts: { entries?: boolean; exits?: boolean; submitThrows?: boolean } = {}) {
+function setup(
+  opts: { entries?: boolean; exits?: boolean; submitThrows?: boolean; storeDown?: boolean } = {},
+) {
   const written: string[] = [];
   const refusals: Refusal[] = [];
   const orders = new Map<string, Order>();
@@ -84,6 +87,7 @@ function setup(opts: { entries?: boolean; exits?: boolean; submitThrows?: boolea
   const store = {
     orders: {
       async createIntent(i: OrderIntent) {
+        if (opts.storeDown) throw new StoreError('UNAVAILABLE', 'connect ECONNREFUSED 127.0.0.1:5432');
         written.push(`intent ${i.clientOrderId}`);
         return { order: { intent: i, state: 'intent' }, created: true };
       },
@@ -148,5 +152,21 @@ describe('GuardedBroker', () => {
     broker.resolved(intent('buy'), 'cancelled');
     expect(broker.uncertain.size).toBe(0);
     expect(broker.takeFinished().map((f) => f.state)).toEqual(['cancelled']);
+  });
+
+  it('an intent the store never got (PostgreSQL down) is cancelled once the store says it has no row', async () => {
+    const { broker, refusals, written } = setup({ storeDown: true });
+    const o = await broker.submit(intent('buy'));
+    expect(o.state).toBe('intent');
+    expect(refusals[0]?.code).toBe('STORE_UNAVAILABLE');
+    expect(written).toEqual([]);
+    expect([...broker.uncertain]).toEqual(['kt-buy']);
+    broker.neverStored('kt-unknown');
+    expect(broker.uncertain.size).toBe(1);
+    broker.neverStored('kt-buy');
+    expect(broker.uncertain.size).toBe(0);
+    expect(broker.takeFinished().map((f) => [f.intent.clientOrderId, f.state])).toEqual([
+      ['kt-buy', 'cancelled'],
+    ]);
   });
 });

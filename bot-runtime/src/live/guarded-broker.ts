@@ -32,6 +32,7 @@ export class GuardedBroker implements Broker {
   #finished: Order[] = [];
   /** Sent but its outcome unknown (timeout, lost response): reconciliation settles it. */
   readonly uncertain = new Set<string>();
+  readonly #uncertainIntents = new Map<string, OrderIntent>();
   /** Every order this process's loop submitted (its fills reach the loop through this broker). */
   readonly own = new Set<string>();
 
@@ -61,6 +62,7 @@ export class GuardedBroker implements Broker {
       // The order may exist on the exchange: it stays pending in the core (no second decision on
       // this market) until reconcileOpenOrders settles it from the exchange's answer.
       this.uncertain.add(intent.clientOrderId);
+      this.#uncertainIntents.set(intent.clientOrderId, intent);
       this.#onRefusal({ clientOrderId: intent.clientOrderId, code: outcome.code, message: outcome.message });
       return {
         intent,
@@ -129,10 +131,21 @@ export class GuardedBroker implements Broker {
    * was abandoned, only the store knows: the core hears it as cancelled so the market is free again.
    */
   resolved(intent: OrderIntent, state: Order['state']): void {
+    this.#uncertainIntents.delete(intent.clientOrderId);
     if (!this.uncertain.delete(intent.clientOrderId)) return;
     if (this.#inner.order(intent.clientOrderId)?.state === state) return;
     if (state === 'cancelled' || state === 'rejected')
       this.#finished.push({ intent, state, filledVolume: 0, filledQuote: 0, fees: 0, updatedAt: Date.now() });
+  }
+
+  /**
+   * The store, reachable again, has no row for an uncertain order: its intent was never written
+   * (one statement: committed or not), so it was never sent (the intent is stored BEFORE sending).
+   * The core hears it as cancelled, or the arm's market would wait for it forever.
+   */
+  neverStored(clientOrderId: string): void {
+    const intent = this.#uncertainIntents.get(clientOrderId);
+    if (intent) this.resolved(intent, 'cancelled');
   }
 
   cancel(clientOrderId: string): Promise<Order | undefined> {

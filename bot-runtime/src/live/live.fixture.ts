@@ -12,21 +12,16 @@ import { registerSecret } from '../exchange/errors.ts';
 import { FakeUpbit } from '../exchange/fake-upbit/server.ts';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
-import { roundPriceToTick } from '../portfolio/market-rules.ts';
 import { migrate } from '../store/migrate.ts';
 import type { PgDb } from '../store/pg-db.ts';
 import { createTestSchema, type TestSchema } from '../store/test-schema.ts';
-import type { Candle } from '../types.ts';
+import { swingCandles } from './swing-market.fixture.ts';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const MARKETS = ['KRW-BTC', 'KRW-ETH'];
 /** Clock speed of the runtimes: one 5m candle closes every 2.5 s of wall time. */
 export const SPEED = 120;
 export type Line = Record<string, unknown>;
-
-/** One full swing of the test market: RSI and %B cross their thresholds both ways every few candles. */
-const SWING_MS = 8 * TIMEFRAME_MS['5m'];
-const BASE_PRICE: Record<string, number> = { 'KRW-BTC': 140_000_000, 'KRW-ETH': 5_000_000 };
 
 /**
  * A fake Upbit whose 5m candles swing like a sine wave (+-2 %) from six days back to a day ahead.
@@ -35,35 +30,10 @@ const BASE_PRICE: Record<string, number> = { 'KRW-BTC': 140_000_000, 'KRW-ETH': 
  */
 export async function startSyntheticFake(): Promise<FakeUpbit> {
   registerSecret(TEST_KEYS.secretKey);
-  const step = TIMEFRAME_MS['5m'];
-  const now = Math.floor(Date.now() / step) * step;
-  const candles: Candle[] = [];
-  for (const market of MARKETS) {
-    const base = BASE_PRICE[market]!;
-    let prev = base;
-    for (let t = now - 6 * TIMEFRAME_MS['1d']; t < now + TIMEFRAME_MS['1d']; t += step) {
-      const close = roundPriceToTick(
-        market,
-        base * (1 + 0.02 * Math.sin((2 * Math.PI * (t + step)) / SWING_MS)),
-        'buy',
-      );
-      candles.push({
-        market,
-        timeframe: '5m',
-        openTime: t,
-        open: prev,
-        high: Math.max(prev, close),
-        low: Math.min(prev, close),
-        close,
-        volume: 1,
-        quoteVolume: close,
-      });
-      prev = close;
-    }
-  }
+  const now = Date.now();
   return FakeUpbit.start({
     keys: { [TEST_KEYS.accessKey]: TEST_KEYS.secretKey },
-    candles,
+    candles: swingCandles(MARKETS, now - 6 * TIMEFRAME_MS['1d'], now + TIMEFRAME_MS['1d']),
     book: { balances: { KRW: 1_000_000_000 } },
   });
 }

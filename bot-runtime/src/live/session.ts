@@ -113,6 +113,8 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   const refusals = (r: Refusal): void => log('order refused', { ...r }, 'warn');
   const broker = new GuardedBroker(inner, { store, lease, gate }, refusals);
   let reconciledToken = 0;
+  /** A settle failed half way: fills the core booked may be missing from the store until reconciled. */
+  let storeBehind = false;
   const inherited = new InheritedFills(bot, broker.own);
   const unregisterLeaseMetrics = registerLeaseMetrics(o.metrics.registry, lease);
   const offLease = lease.on((e) =>
@@ -122,9 +124,10 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   /** Settles every open order of this bot from the exchange (start-up, takeover, unknown outcomes). */
   const reconcile = async (): Promise<boolean> => {
     const report = await reconcileOpenOrders(store, inner, { bot, abandonAfterMs: ABANDON_AFTER_MS });
-    for (const id of broker.uncertain) {
+    for (const id of [...broker.uncertain]) {
       const row = await store.orders.order(id);
-      if (row && row.state !== 'intent') broker.resolved(row.intent, row.state);
+      if (!row) broker.neverStored(id);
+      else if (row.state !== 'intent') broker.resolved(row.intent, row.state);
     }
     if (report.checked > 0 || report.errors.length > 0) log('reconciled', { ...report });
     // Incomplete (exchange down, an intent too young to judge): no trading yet; the next cycle tries again.
@@ -198,8 +201,17 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     beforeCycle: async () => {
       if (!lease.isHeld()) return;
       const token = safeToken(lease);
-      const complete = reconciledToken !== token || broker.uncertain.size > 0 ? await reconcile() : true;
-      await broker.settle();
+      const catchUp = reconciledToken !== token || broker.uncertain.size > 0 || storeBehind;
+      const complete = catchUp ? await reconcile() : true;
+      if (catchUp && complete) storeBehind = false;
+      try {
+        await broker.settle();
+      } catch (e) {
+        // The core booked fills the store may have missed (settle's finally): reconciliation
+        // writes them from the exchange (trade ids: exactly once) as soon as the store is back.
+        storeBehind = true;
+        throw e;
+      }
       // The previous holder's fills (and this process's from before a crash) into the arms.
       const booked = await inherited.catchUp(store.db, runner.core);
       if (booked > 0) log('inherited fills booked', { fills: booked });

@@ -1,12 +1,16 @@
-// One live runtime (real process) against the fake Upbit, the real PostgreSQL and Redis, with its
-// STORE and LEASE dependencies failing in turn (issue 6 item 5, "fail closed"): its Redis
-// connections killed again and again (CLIENT KILL from a second connection), its PostgreSQL
-// backends terminated (pg_terminate_backend by its application_name). Each case: /readyz 503
-// naming the dependency, and trading resumes by itself. The shared servers are never stopped.
-import { Redis } from 'ioredis';
+// One live runtime (real process) against the fake Upbit, PostgreSQL and Redis, with its STORE and
+// LEASE dependencies really going away in turn (issue 6 item 5, "fail closed"): its own Redis
+// server (safety/private-redis.fixture.ts) killed mid-run and started again empty on the same port,
+// and its PostgreSQL connection path (a FaultProxy in front of the shared server) closed, refusing
+// connections, then opened again. Each case: /readyz 503 naming the dependency, NO new order intent
+// while it says so, trading resumes by itself; and at the end nothing the runtime decided is
+// missing from the store (orders, fills, equity). The shared servers are never stopped.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
+import { FaultProxy, portOf, withPort } from '../safety/fault-proxy.ts';
+import { PrivateRedis } from '../safety/private-redis.fixture.ts';
 import {
+  type Line,
   liveEnv,
   ordersSince,
   startRuntime,
@@ -17,28 +21,44 @@ import {
 } from './live.fixture.ts';
 
 const world = useLiveWorld('stfault');
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+let redis: PrivateRedis;
+let pg: FaultProxy;
+beforeAll(async () => {
+  redis = await PrivateRedis.start();
+  pg = new FaultProxy(portOf(inject('databaseUrl')));
+  await pg.up();
+}, 30_000);
+afterAll(async () => {
+  await pg?.down();
+  await redis?.close();
 });
-afterAll(() => redis?.disconnect());
 
-describe('a live runtime whose dependencies fail', () => {
-  it('fails closed when its Redis or PostgreSQL connections die, and resumes by itself', {
-    timeout: 150_000,
+/** This runtime's kubetrade_lease_holder on its /metrics (same server as /readyz). */
+async function leaseHolder(readyz: string): Promise<number> {
+  const text = await (await fetch(readyz.replace(/\/readyz$/, '/metrics'))).text();
+  return Number(/^kubetrade_lease_holder\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+describe('a live runtime whose store and lease dependencies go down', () => {
+  it('opens no position while Redis or PostgreSQL is down, loses nothing, and resumes by itself', {
+    timeout: 180_000,
   }, async () => {
     const { db, file } = world();
-    const env = liveEnv(world(), 'kt-faults');
+    const env = {
+      ...liveEnv(world(), 'kt-faults'),
+      REDIS_URL: redis.url,
+      DATABASE_URL: withPort(inject('databaseUrl'), pg.port),
+    };
     const rt = startRuntime(file, env, ['--lease-seconds', '3']);
     try {
       const started = await rt.waitFor((l) => l.msg === 'started');
       const url = String(started.readyz);
-      const pid = String(started.instance);
       await until(
         async () => ((await ordersSince(db, new Date(0))) > 0 ? true : undefined),
         45_000,
         'first order',
       );
+      expect(await leaseHolder(url)).toBe(1);
 
       // Layer 2's history is reported (partial: the warm-up is less than the SPEC windows), and
       // the decisions' per-layer signals reach the dashboard's table.
@@ -51,38 +71,85 @@ describe('a live runtime whose dependencies fail', () => {
       );
       expect(Number(signals.rows[0]!.n)).toBeGreaterThan(0);
 
-      // 1. Redis: every connection of this runtime killed from a second connection, again and again.
-      const name = `kubetrade-${world().bot}-${pid}`;
-      const killRedis = async (): Promise<void> => {
-        const list = String(await redis.client('LIST'));
-        for (const line of list.split('\n')) {
-          const id = /(?:^| )id=(\d+)/.exec(line)?.[1];
-          if (id && line.includes(` name=${name} `))
-            await redis.client('KILL', 'ID', id).catch(() => undefined);
-        }
-      };
-      const rd = await whileDown(url, 'redis', killRedis, 2_000);
+      // 1. Redis killed: the lease lapses, no intent is stored while /readyz says so.
+      await redis.down();
+      const rd = await whileDown(url, 'redis', async () => undefined, 4_000);
       expect(rd.reasons.join('\n')).toMatch(/^redis: /m);
+      expect(await ordersSince(db, rd.downSeenAt)).toBe(0);
+      expect(await leaseHolder(url)).toBe(0);
+      // Back EMPTY on the same port: the fencing counter is gone, and the new token must still
+      // be above the store's fence (lease/scripts.ts ACQUIRE floor), or nothing would trade again.
+      await redis.up();
+      await tradesAgain(rt, db, url, new Date());
+      expect(await leaseHolder(url)).toBe(1);
+
+      // 2. PostgreSQL unreachable (connections cut, new ones refused): no intent while it is down.
+      await pg.down();
+      const down = await whileDown(url, 'postgres', async () => undefined, 4_000);
+      expect(down.reasons.join('\n')).toMatch(/^postgres: /m);
+      // The test reads the store directly, not through the closed proxy.
+      expect(await ordersSince(db, down.downSeenAt)).toBe(0);
+      await pg.up();
       await tradesAgain(rt, db, url, new Date());
 
-      // 2. PostgreSQL: every backend with the runtime's application name terminated, repeatedly.
-      const killPg = async (): Promise<void> => {
-        await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
-          `kubetrade-run-${pid}`,
-        ]);
-      };
-      const pg = await whileDown(url, 'postgres', killPg, 2_000);
-      expect(pg.reasons.join('\n')).toMatch(/^postgres: /m);
-      await tradesAgain(rt, db, url, new Date());
-
-      // Each outage was logged once as down and once as up; the process kept cycling throughout.
       for (const dep of ['redis', 'postgres'])
         expect(rt.lines.some((l) => l.msg === 'dependency down' && l.dependency === dep)).toBe(true);
       rt.child.kill('SIGTERM');
       expect((await rt.exited).code).toBe(0);
       expect(rt.output()).not.toContain(TEST_KEYS.secretKey);
+      await expectNothingLost(db, rt.lines);
     } finally {
       if (rt.child.exitCode === null && rt.child.signalCode === null) rt.child.kill('SIGKILL');
     }
   });
 });
+
+type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
+
+/** Everything the runtime logged as decided or done is in the store after the outages. */
+async function expectNothingLost(db: { query: Query }, lines: Line[]): Promise<void> {
+  // Orders: every order event the loop saw (except placements refused before any intent existed).
+  const stored = new Map(
+    (await db.query('SELECT client_order_id, state FROM orders')).rows.map((r) => [
+      r.client_order_id as string,
+      r.state as string,
+    ]),
+  );
+  // An order whose intent could not be stored (state 'intent', STORE_UNAVAILABLE) was never sent.
+  const orderLines = lines.filter(
+    (l) => l.msg === 'order' && l.state !== 'cancelled' && l.state !== 'intent',
+  );
+  expect(orderLines.length).toBeGreaterThan(0);
+  for (const l of orderLines) expect(stored.has(String(l.clientOrderId))).toBe(true);
+
+  // Fills: the loop books a fill only after the store holds it, so each logged fill is a trade_logs row.
+  const fills = lines.filter((l) => l.msg === 'fill');
+  expect(fills.length).toBeGreaterThan(0);
+  const logged = new Map<string, number>();
+  for (const f of fills)
+    logged.set(String(f.clientOrderId), (logged.get(String(f.clientOrderId)) ?? 0) + Number(f.volume));
+  const trades = await db.query(
+    'SELECT client_order_id, sum(volume)::text AS volume FROM trade_logs GROUP BY client_order_id',
+  );
+  const inStore = new Map(trades.rows.map((r) => [r.client_order_id as string, Number(r.volume)]));
+  for (const [id, volume] of logged)
+    expect(
+      inStore.get(id),
+      `fill of ${id} (order ${stored.get(id)}): ${JSON.stringify(fills.filter((f) => f.clientOrderId === id))} vs trade_logs ${JSON.stringify([...inStore])}`,
+    ).toBeCloseTo(volume, 8);
+
+  // Equity: each arm's newest snapshot is its final equity (snapshots queued during the PostgreSQL
+  // outage were written when it came back), and today's KST day has a daily return row.
+  const stopped = lines.find((l) => l.msg === 'stopped') as { arms: { arm: string; equity: number }[] };
+  for (const { arm, equity } of stopped.arms) {
+    const r = await db.query(
+      `SELECT equity_krw::text AS e FROM equity_snapshots WHERE arm = '${arm}' ORDER BY taken_at DESC LIMIT 1`,
+    );
+    expect(Number(r.rows[0]?.e)).toBeCloseTo(equity, 4);
+  }
+  const days = await db.query('SELECT count(*)::text AS n FROM daily_returns');
+  expect(Number(days.rows[0]!.n)).toBeGreaterThan(0);
+  const outage = lines.filter((l) => l.msg === 'equity not written yet');
+  const recovered = lines.filter((l) => l.msg === 'equity written again');
+  expect(recovered.length).toBe(outage.length);
+}
