@@ -191,6 +191,7 @@ async function sweepSection() {
     `>= ${s.targetSpeedup}x on 2 workers`,
     s.workers >= 2 ? s.speedup >= s.targetSpeedup : undefined,
   );
+  row('sweep', 'load average (1 min) after the runs; > cores = shared', fmt(s.loadAverage, 1));
 }
 
 async function main() {

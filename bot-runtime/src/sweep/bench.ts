@@ -1,7 +1,7 @@
 // `npm run bench` section "sweep": the seed grid on real candles with 1 worker thread, then with
 // every core, timed from the first worker start to the last result (candles are loaded once before
 // either run), alternating. DESIGN.md target: >= 1.8x on 2 workers. Reported, never asserted.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandIo } from '../cli/backtest-command.ts';
 import { type ResultStore, runCandidates } from './command.ts';
@@ -18,6 +18,8 @@ export interface SweepBench {
   allWorkersMs: number;
   speedup: number;
   targetSpeedup: number;
+  /** 1-minute load average after the runs: above the core count, other processes shared the cores and the ratio says little. */
+  loadAverage: number;
 }
 
 /** Keeps nothing: every run evaluates every candidate. */
@@ -58,5 +60,6 @@ export async function sweepBench(
     allWorkersMs,
     speedup: oneWorkerMs / allWorkersMs,
     targetSpeedup: SWEEP_SPEEDUP_TARGET,
+    loadAverage: loadavg()[0]!,
   };
 }

@@ -34,13 +34,14 @@ export function heatMap(a: SweepAnalysis, px: string, py: string, xs: number[], 
   };
   const values = ys.map((y) => xs.map((x) => best(x, y)));
   const max = Math.max(...values.flat().filter(Number.isFinite).map(Math.abs), 0);
-  const left = 120;
-  const top = 40;
-  const width = left + xs.length * CELL.w + 20;
+  const left = 60;
+  const top = 56;
+  const width = Math.max(left + xs.length * CELL.w + 20, 300);
   const height = top + ys.length * CELL.h + 40;
   const parts = [
-    `<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(`${shortName(px)} x ${shortName(py)}`)}">`,
-    `<text class="title" x="${left}" y="16">${escapeXml(`${shortName(px)} (x) × ${shortName(py)} (y): best mean OOS Sharpe`)}</text>`,
+    `<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(`${px} x ${py}`)}">`,
+    `<text class="title" x="4" y="16">${escapeXml(`x: ${shortName(px)}`)}</text>`,
+    `<text class="title" x="4" y="34">${escapeXml(`y: ${shortName(py)}`)}</text>`,
   ];
   ys.forEach((y, j) => {
     parts.push(
@@ -76,20 +77,20 @@ function equityChart(a: SweepAnalysis): string {
     const cut = Math.max(0, firstTest - 1);
     series.push(
       {
-        name: `#${index} in-sample`,
+        name: `#${index} IS`,
         color,
         times: times.slice(0, firstTest),
         values: pct.slice(0, firstTest),
       },
-      { name: `#${index} out-of-sample`, color, times: times.slice(cut), values: pct.slice(cut) },
+      { name: `#${index} OOS`, color, times: times.slice(cut), values: pct.slice(cut) },
     );
   });
   const svg = lineChart(series, {
     id: 'equity',
-    title: 'Return since start (%): in-sample dashed, out-of-sample solid',
+    title: 'Return since start (%)',
     unit: '%',
   });
-  return svg.replace(/(data-series="[^"]*in-sample"[^>]*?stroke-width="1.5")/g, '$1 stroke-dasharray="6 4"');
+  return svg.replace(/(data-series="[^"]*IS"[^>]*?stroke-width="1.5")/g, '$1 stroke-dasharray="6 4"');
 }
 
 export function sweepHtmlReport(a: SweepAnalysis, grid: GridSpec, header: string): string {
@@ -129,10 +130,12 @@ pre { background: #f9fafb; padding: 8px; overflow-x: auto; font-size: 12px; }
 <body>
 <h1>${escapeXml(header)}</h1>
 <h2>Out-of-sample score per pair of parameters</h2>
+<p>Each cell: the best mean out-of-sample Sharpe over the candidates with that pair of values (green above 0, red below).</p>
 <div class="maps">
 ${maps.join('\n') || '<p>one parameter varies: see the table below</p>'}
 </div>
 <h2>Top ${Math.min(TOP_CURVES, a.ranking.length)} candidates: equity, in-sample vs out-of-sample</h2>
+<p>Dashed: in-sample only (the first train window); solid: days that are out of sample in a walk-forward window.</p>
 ${equityChart(a)}
 <h2>Report</h2>
 <pre>${escapeXml(sweepTextReport(a, grid, header))}</pre>

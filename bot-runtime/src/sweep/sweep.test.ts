@@ -93,8 +93,8 @@ describe('kubetrade sweep on ../shared/data (seed grid, 2 workers)', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.match(/<svg class="heatmap"/g)).toHaveLength(3);
     expect(html.match(/<rect class="cell"/g)).toHaveLength(12);
-    expect(html).toMatch(/data-series="#\d+ in-sample"[^>]*stroke-dasharray/);
-    expect(html).toMatch(/data-series="#\d+ out-of-sample"/);
+    expect(html).toMatch(/data-series="#\d+ IS"[^>]*stroke-dasharray/);
+    expect(html).toMatch(/data-series="#\d+ OOS"[^>]*stroke-width="1.5"\/>/);
   }, 90_000);
 
   it('the same sweep twice gives byte-identical results, and a re-run skips every finished candidate', async () => {
