@@ -12,6 +12,8 @@ import type { LoopEvent } from '../loop/trading-core.ts';
 import { warmupMs } from '../loop/warmup.ts';
 import { MarketDataError } from '../market/data-issue.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
+import { exposeModelMetrics } from '../model-registry/model-metrics.ts';
+import { closeServedModel, openServedModel } from '../model-registry/serving.ts';
 import { RuntimeMetrics, startMetricsServer } from '../report/metrics-server.ts';
 import { type FlagSpec, helpText, parseFlags, parseIntFlag, parseNumberFlag } from './args.ts';
 import type { CommandIo } from './backtest-command.ts';
@@ -176,6 +178,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     clockStart = first + warmupMs(spec);
   }
   const reporter = new CycleStatusReporter(spec, metrics.registry, revision);
+  exposeModelMetrics(models.ml, spec.ml.model, metrics.registry);
   const runner = new PaperRunner({
     spec,
     source: choice.source,
@@ -225,6 +228,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     process.off('SIGINT', onInt);
     await reporter.finish(runner.core);
     await server.close();
+    await closeServedModel(models.ml);
   }
   log('stopped', {
     reason,
@@ -292,8 +296,12 @@ export function logEvent(
 export async function loadModels(spec: ResolvedSpec, specFile: string): Promise<BatchModels> {
   try {
     const loaded = await loadStrategyModels(spec.capital.split, spec.ml, spec.rl);
+    // With DATABASE_URL the ML model follows the model registry (hot reload each cycle, issue 9).
+    const served = await openServedModel(spec);
+    if (served) await loaded.ml?.close();
+    const ml = served ?? loaded.ml;
     return {
-      ...(loaded.ml ? { ml: loaded.ml } : {}),
+      ...(ml ? { ml } : {}),
       ...(loaded.rl ? { rl: { act: (rows: Float32Array) => loaded.rl!.act(rows) } } : {}),
     };
   } catch (e) {

@@ -7,6 +7,8 @@ import { runLiveSession } from '../live/session.ts';
 import type { BatchModels } from '../loop/backtest.ts';
 import { ScaledClock } from '../loop/clock.ts';
 import type { LoopEvent } from '../loop/trading-core.ts';
+import { exposeModelMetrics } from '../model-registry/model-metrics.ts';
+import { closeServedModel } from '../model-registry/serving.ts';
 import { RuntimeMetrics } from '../report/metrics-server.ts';
 import type { CommandIo } from './backtest-command.ts';
 import { CliError } from './errors.ts';
@@ -66,6 +68,7 @@ export async function runLiveCommand(o: {
   log('store', { store: storeDescription(env) });
   const metrics = new RuntimeMetrics(o.name);
   const reporter = new CycleStatusReporter(o.spec, metrics.registry, o.revision, env);
+  exposeModelMetrics(o.models.ml, o.spec.ml.model, metrics.registry);
   const abort = new AbortController();
   const stop = (sig: string): void => {
     log('stopping', { signal: sig });
@@ -134,5 +137,6 @@ export async function runLiveCommand(o: {
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
+    await closeServedModel(o.models.ml);
   }
 }

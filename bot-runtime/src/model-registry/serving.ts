@@ -47,3 +47,8 @@ export async function openServedModel(
     throw e;
   }
 }
+
+/** Releases a registry-following model (its session and its registry connection) when the run stops. */
+export async function closeServedModel(ml: unknown): Promise<void> {
+  if (ml instanceof ServedMlModel) await ml.close();
+}
