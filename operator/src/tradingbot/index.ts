@@ -20,6 +20,7 @@ import { credentialsSecretName } from './credentials.ts';
 import type { DesiredChild } from './desired.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY } from './names.ts';
 import { reconcileTradingBot, type StatusWriter } from './reconciler.ts';
+import { registerRetrainMetrics } from './retrain-status.ts';
 import { StatusMemo } from './status-memo.ts';
 import { requiredStoreSecrets } from './store-secrets.ts';
 import { type BotWorkloadConfig, DEFAULT_WORKLOAD_CONFIG, workloadConfigFrom } from './workload-config.ts';
@@ -101,6 +102,7 @@ export function tradingBotController(ctx: OperatorContext): ControllerOptions<Tr
   ) as Record<ChildKind, Informer>;
   const secrets = manager.informer<KubernetesObject & V1Secret>(RESOURCES.secrets);
   const metrics = registerBotMetrics(manager.metrics.registry, () => bots.list());
+  registerRetrainMetrics(manager.metrics.registry, () => children.cronJob.list());
   const revisions = manager.informer(RESOURCES.controllerRevisions, { labelSelector: MANAGED_SELECTOR });
   const rollbacks = registerRollbackMetrics(manager.metrics.registry);
   const events = manager.eventRecorder(EVENT_CONTROLLER);

@@ -2,7 +2,7 @@
 // compute the desired children, apply those that differ, write status if it changed, and come
 // back after the resync period. Everything it touches comes in through ReconcilerDeps, so the
 // story reads the same in unit tests (plain Maps) and in the operator (informer caches).
-import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
+import type { V1CronJob, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { TradingBot } from '@kubetrade/crds';
 import type { Logger } from '../controller/logger.ts';
 import { botHistory, type RevisionCache, type RevisionWriter } from '../rollback/history.ts';
@@ -12,6 +12,7 @@ import { type ChildApplier, needsApply, withAppliedHash } from './apply.ts';
 import type { CacheReader, ChildKind } from './cache.ts';
 import { desiredChildren, type KindedChild } from './children.ts';
 import { credentialsBlocker, credentialsSecretName } from './credentials.ts';
+import { withRetrainCondition } from './retrain-status.ts';
 import { desiredStatus, type OperatorStatus, statusChanged } from './status.ts';
 import type { StatusMemo } from './status-memo.ts';
 import { storeBlocker } from './store-secrets.ts';
@@ -102,9 +103,14 @@ export async function reconcileTradingBot(
   const deployment = deps.children.deployment.get(req.namespace, childName(children, 'deployment')) as
     | V1Deployment
     | undefined;
-  const operatorStatus = desiredStatus(
-    seen,
-    { deployment, blocker, currentRevision: plan.runRevision },
+  const cronJob = deps.children.cronJob.get(req.namespace, childName(children, 'cronJob')) as
+    | V1CronJob
+    | undefined;
+  const operatorStatus = withRetrainCondition(
+    desiredStatus(seen, { deployment, blocker, currentRevision: plan.runRevision }, now.toISOString()),
+    cronJob,
+    seen.status?.conditions ?? [],
+    bot.metadata.generation ?? 0,
     now.toISOString(),
   );
   const status = withRollbackStatus(
