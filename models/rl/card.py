@@ -10,6 +10,19 @@ def _d(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M")
 
 
+def _check(c: dict | None) -> str:
+    if not c:
+        return "(no runtime check: the export does not cover its window)"
+    return (
+        f"On {c['market']} from {_d(c['from'])} to {_d(c['to'])} (one market, one arm with all the capital) the training\n"
+        f"environment's trade log of this policy is {c['trades']} round trips, return {c['return_pct']:+.3f} %, fees {c['fees_paid']:.2f}.\n"
+        "`bot-runtime/src/cli/backtest-rl.test.ts` runs `kubetrade backtest` on the same candles and requires the same\n"
+        "round trips (entry and exit times) and fees and return within 1 % / 0.05 pp (EMA-type features remember the\n"
+        "history before the window, which the export and the backtest start at different points): the policy was\n"
+        "trained under the rules it trades by."
+    )
+
+
 def render(m: dict) -> str:
     ev, mean = m["holdout"], m["holdout"]["mean"]
     rules, ppo, ck = m["rules"], m["ppo"], m["ppo_stats"]["checkpoint"]
@@ -62,6 +75,10 @@ Mean over markets: policy **{mean['policy_return_pct']:+.2f} %** (max drawdown {
 These are reported, never promised (SPEC): a small policy on 16 stationary features, trained on one
 period of one exchange's USDT markets.
 
+## The environment trades like the runtime
+
+{_check(m.get('runtime_check'))}
+
 ## Parity and inference
 
 - Python onnxruntime vs the JAX policy on {m['parity']['rows']} hold-out rows: max |diff| {m['parity']['jax_vs_onnx_max_abs_diff']:.2e}.
@@ -82,3 +99,14 @@ eval "$(hack/python-env.sh)"
 python -m models.rl.train            # export -> train -> ONNX -> hold-out -> this card
 ```
 """
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    # python -m models.rl.card METRICS.json: re-render the card beside it (after editing this template).
+    metrics = Path(sys.argv[1])
+    m = json.loads(metrics.read_text())
+    metrics.with_name(m["file"].removesuffix(".onnx") + ".MODEL_CARD.md").write_text(render(m))

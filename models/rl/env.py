@@ -17,7 +17,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from .data import Tape
+from .data import FIVE_MIN_MS, Tape
 from .rules import TradingRules, entry_size, kst_day, min_order_quote, round_cash, trade_fee
 
 HOLD, BUY, SELL = 0, 1, 2
@@ -33,6 +33,8 @@ class Position:
         self.volume = 0.0
         self.fees_paid = 0.0
         self.trades = 0  # round trips closed (docs/metrics.md: one round trip is one trade)
+        self.round_trips: list[tuple[int, int]] = []  # (entry fill time, exit fill time), ms
+        self.entry_time = 0
         self.refused: dict[str, int] = {}
         self.day = kst_day(start_time)
         self.day_start_equity = rules.capital
@@ -65,8 +67,8 @@ class Position:
             return ("buy", size)
         return None
 
-    def fill(self, side: str, amount: float, open_price: float) -> None:
-        """paper-broker.ts fill + arm.ts applyFill at the next candle's open."""
+    def fill(self, side: str, amount: float, open_price: float, time_ms: int) -> None:
+        """paper-broker.ts fill + arm.ts applyFill at the next candle's open (`time_ms`)."""
         r, m = self.rules, self.market
         slip = r.slippage_pct / 100
         if side == "buy":
@@ -75,6 +77,7 @@ class Position:
             fee = trade_fee(m, amount, r.fee_pct)
             self.cash -= round_cash(m, price * volume, "up") + fee
             self.volume += volume
+            self.entry_time = time_ms
         else:
             price = open_price * (1 - slip)
             if amount * open_price < min_order_quote(m, r.min_order_krw):
@@ -85,6 +88,7 @@ class Position:
             self.cash += notional - fee
             self.volume = 0.0
             self.trades += 1
+            self.round_trips.append((self.entry_time, time_ms))
         self.fees_paid += fee
 
     def _refuse(self, code: str) -> None:
@@ -143,7 +147,7 @@ class TradingEnv(gym.Env):
         pos.update_daily_loss(self._time[t], equity_before)
         order = pos.order(action, confidence, equity_before)
         if order is not None:
-            pos.fill(order[0], order[1], self._next_open[t])
+            pos.fill(order[0], order[1], self._next_open[t], self._time[t] + FIVE_MIN_MS)
         equity_after = pos.equity(self._next_close[t])
         reward = (equity_after - equity_before) / self.rules.capital * 100
         self.steps += 1

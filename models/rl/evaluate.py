@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import Tape
+from .data import FIVE_MIN_MS, Tape
 from .env import BUY, HOLD, TradingEnv
 from .rules import TradingRules
 
@@ -23,11 +23,13 @@ def rl_signals(probs: np.ndarray) -> tuple[list[int], list[float]]:
 
 
 def run_window(tape: Tape, rules: TradingRules, decide) -> dict:
-    """One market over its whole window from the arm's starting capital; `decide(t) -> (action, confidence)`."""
+    """One market over its window from the arm's starting capital; `decide(t) -> (action, confidence)`.
+    Like `kubetrade backtest --from --to`: the last row's decision would fill after the window, so
+    it is not taken, and the final equity is marked at the last row's close."""
     env = TradingEnv([tape], rules, episode_steps=len(tape))
     env.reset(options={"tape": 0, "start": 0})
     equity, peak, max_dd, info = rules.capital, rules.capital, 0.0, {}
-    for t in range(len(tape)):
+    for t in range(len(tape) - 1):
         action, confidence = decide(t)
         _, _, term, trunc, info = env.step_with_confidence(action, confidence)
         equity = info["equity"]
@@ -41,6 +43,7 @@ def run_window(tape: Tape, rules: TradingRules, decide) -> dict:
         "max_drawdown_pct": max_dd,
         "trades": info.get("trades", 0),
         "fees_paid": info.get("fees_paid", 0.0),
+        "round_trips": [list(rt) for rt in env.position.round_trips] if env.position else [],
     }
 
 
@@ -50,6 +53,7 @@ def evaluate(tapes: list[Tape], rules: TradingRules, probabilities) -> dict:
     for tape in tapes:
         actions, confidences = rl_signals(probabilities(tape.features))
         policy = run_window(tape, rules, lambda t: (actions[t], confidences[t]))
+        policy.pop("round_trips")  # the trade log is for runtime_check; the card keeps the totals
         hold = run_window(tape, rules, lambda t: (BUY, 1.0) if t == 0 else (HOLD, 0.0))
         counts = np.bincount(actions, minlength=3)
         per_market.append({
@@ -75,3 +79,12 @@ def evaluate(tapes: list[Tape], rules: TradingRules, probabilities) -> dict:
             "policy_trades": int(sum(m["policy"]["trades"] for m in per_market)),
         },
     }
+
+
+def runtime_check(tape: Tape, rules: TradingRules, probabilities) -> dict:
+    """The policy's trade log on one market and window, for the runtime to reproduce: the TS test
+    (bot-runtime/src/cli/backtest-rl.test.ts) runs `kubetrade backtest` on the same candles and
+    expects the same round trips -- the environment trades by the runtime's rules, or it fails."""
+    actions, confidences = rl_signals(probabilities(tape.features))
+    r = run_window(tape, rules, lambda t: (actions[t], confidences[t]))
+    return {"market": r["market"], "from": int(tape.open_time[0]), "to": int(tape.open_time[-1]) + FIVE_MIN_MS, **{k: r[k] for k in ("return_pct", "fees_paid", "trades", "round_trips")}}

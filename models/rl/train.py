@@ -23,7 +23,7 @@ import numpy as np
 from . import card
 from .data import DATA_DIR, load_tapes, run_export
 from .env import TradingEnv
-from .evaluate import evaluate
+from .evaluate import evaluate, runtime_check
 from .onnx_export import OnnxPolicy, policy_to_onnx
 from .ppo import PpoConfig, train
 from .rules import REPO, resolve_spec, rules_from_spec
@@ -41,6 +41,9 @@ CHECKPOINT_EVERY = 10
 # anyway and the card says none qualified).
 MIN_TRADES_PER_MARKET_WEEK = 1.0
 WEEK_MS = 7 * 86_400_000
+# The runtime check's window: the SPEC's example backtest month a year on (inside the hold-out),
+# the month examples/rl/tradingbot.yaml's README command and the backtest tests replay.
+CHECK_FROM, CHECK_TO = "2025-11-06", "2025-12-06"
 PARITY_ROWS = 200
 CYCLE_ROWS = 4  # one live cycle scores one row per market; SPEC trades four markets
 TIMING_REPEATS = 200
@@ -154,6 +157,8 @@ def main(argv=None) -> dict:
     parity_diff = float(np.max(np.abs(jax_p - onnx_p)))
 
     holdout = evaluate(hold_tapes, rules, served.probabilities)
+    check_tape = tapes[0].window(ms(CHECK_FROM), ms(CHECK_TO))
+    check = runtime_check(check_tape, rules_from_spec(resolve_spec()), served.probabilities) if len(check_tape) > 1 else None
     timing = []
     cycle = hold_x[:CYCLE_ROWS]
     for _ in range(TIMING_REPEATS):
@@ -183,6 +188,7 @@ def main(argv=None) -> dict:
         "ppo_stats": {k: v for k, v in stats.items() if k != "history"},
         "learning_curve": stats["history"][:: max(1, len(stats["history"]) // 50)],
         "holdout": holdout,
+        "runtime_check": check,
         "parity": {"rows": len(rows), "jax_vs_onnx_max_abs_diff": parity_diff},
         "inference": {"rows_per_cycle": CYCLE_ROWS, "repeats": TIMING_REPEATS, "per_cycle_us": float(np.median(timing))},
     }

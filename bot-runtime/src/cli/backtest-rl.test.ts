@@ -3,8 +3,10 @@
 // examples/rl/tradingbot.yaml (arms technical | ml | rl, the rl arm on the bundled PPO policy).
 // One month inside the policy's hold-out window (models/baseline/rl-policy-krw.MODEL_CARD.md).
 // Asserts that the rl arm is reported and traded, and that its figures follow from its own trade
-// log -- not what they are (reported, never promised).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// log -- not what they are (reported, never promised). Then the other direction: the training
+// environment (models/rl/env.py) must trade exactly like the runtime, so the runtime replays the
+// trade log the trainer recorded for the bundled policy (metrics.json `runtime_check`).
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,5 +100,80 @@ describe('kubetrade backtest with an rl arm (examples/rl/tradingbot.yaml)', () =
       expect(Date.parse(t.entryTime)).toBeGreaterThanOrEqual(Date.parse('2025-11-06'));
       expect(Date.parse(t.exitTime)).toBeLessThan(Date.parse('2025-12-06') + 5 * 60_000);
     }
+  });
+});
+
+interface RuntimeCheck {
+  market: string;
+  from: number;
+  to: number;
+  return_pct: number;
+  fees_paid: number;
+  trades: number;
+  round_trips: [number, number][];
+}
+
+describe('the training environment trades like the runtime (models/rl/env.py vs kubetrade backtest)', () => {
+  const check = (
+    JSON.parse(readFileSync(`${REPO}models/baseline/rl-policy-krw.metrics.json`, 'utf8')) as {
+      runtime_check: RuntimeCheck;
+    }
+  ).runtime_check;
+  const dir = mkdtempSync(join(tmpdir(), 'kubetrade-rl-check-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`replays the trainer's ${check.trades} round trips on ${check.market}: same times, fees and return`, async () => {
+    // One market, one arm with all the capital: exactly the environment's episode. The candle files
+    // are linked, never copied (../shared/data stays the one copy).
+    const [quote, base] = check.market.split('-') as [string, string];
+    for (const tf of ['5m', '15m', '1h', '1d'])
+      symlinkSync(`${DATA}/${base}_${quote}-${tf}.csv`, join(dir, `${base}_${quote}-${tf}.csv`));
+    const bot = join(dir, 'tradingbot.yaml');
+    writeFileSync(
+      bot,
+      [
+        'apiVersion: kubetrade.io/v1alpha1',
+        'kind: TradingBot',
+        'metadata: { name: rl-check }',
+        'spec:',
+        `  markets: [KRW-${base}]`,
+        '  capital:',
+        '    split: [{ name: rl, weight: 100, layers: [rl] }]',
+        '',
+      ].join('\n'),
+    );
+    const json = join(dir, 'report.json');
+    const cap = captureIo();
+    const code = await main(
+      [
+        'backtest',
+        '-f',
+        bot,
+        '--data',
+        dir,
+        '--from',
+        new Date(check.from).toISOString(),
+        '--to',
+        new Date(check.to).toISOString(),
+        '--json',
+        json,
+      ],
+      cap.io,
+    );
+    expect(cap.err()).not.toMatch(/^error:/m);
+    expect(code).toBe(0);
+    const arm = (JSON.parse(readFileSync(json, 'utf8')) as { arms: ArmJson[] }).arms[0]!;
+    expect(check.trades).toBeGreaterThan(0);
+    expect(arm.roundTrips.map((t) => [Date.parse(t.entryTime), Date.parse(t.exitTime)])).toEqual(
+      check.round_trips,
+    );
+    const m = arm.metrics as ArmJson['metrics'] & { feesPaid: number };
+    // Sizes (hence fees and return) agree closely, not exactly: features with exponential memory
+    // (EMA, Wilder RSI) depend on the history before the window -- the export replays from the
+    // data's first candle, the backtest from --from minus its warm-up -- so the policy's probability
+    // on a row differs in the 3rd decimal (measured: 0.6020 vs 0.6062 on the first entry), and the
+    // size is equity x maxPositionPct x that probability. Measured gaps: fees 0.06 %, return 0.003 pp.
+    expect(Math.abs(m.feesPaid / check.fees_paid - 1)).toBeLessThan(0.01);
+    expect(Math.abs(m.returnPct - check.return_pct)).toBeLessThan(0.05);
   });
 });
