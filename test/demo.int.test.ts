@@ -5,13 +5,14 @@
 // scenario rolled back to the stable revision, which then runs.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cluster } from './cluster.ts';
+import { cluster, eventually } from './cluster.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const namespace = `demo-${randomBytes(4).toString('hex')}`;
+const interrupted = `demo-int-${randomBytes(4).toString('hex')}`;
 
 /** `[demo:check] name k=v ...` lines, by name (the last one wins). */
 function checks(out: string): Map<string, Record<string, string>> {
@@ -31,9 +32,10 @@ function checks(out: string): Map<string, Record<string, string>> {
 
 describe('npm run demo (CI mode)', () => {
   afterAll(async () => {
-    await cluster()
-      .core.deleteNamespace({ name: namespace })
-      .catch(() => undefined);
+    for (const name of [namespace, interrupted])
+      await cluster()
+        .core.deleteNamespace({ name })
+        .catch(() => undefined);
   });
 
   it('reconciles, trades a replayed real market, serves /metrics and rolls back', async () => {
@@ -89,5 +91,54 @@ describe('npm run demo (CI mode)', () => {
     expect(Number(rb.rollbacks_total)).toBeGreaterThanOrEqual(1);
     // The demo cleaned up what it started.
     expect(out).toContain(`namespace ${namespace} deleted`);
+  });
+  it('cleans up everything it started on Ctrl-C (SIGINT to its process group)', async () => {
+    const { kubeconfigPath, core } = cluster();
+    // detached: its own process group, which receives the SIGINT as a terminal's Ctrl-C would send it.
+    const child = spawn('npm', ['run', 'demo'], {
+      cwd: root,
+      detached: true,
+      env: {
+        ...process.env,
+        KUBETRADE_DEMO_CI: '1',
+        KUBETRADE_DEMO_KUBECONFIG: kubeconfigPath,
+        KUBETRADE_DEMO_NAMESPACE: interrupted,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    // Interrupt while the runtime trades (the bot is Running).
+    await eventually(async () => out.includes('[demo:check] phase '), {
+      timeoutMs: 60_000,
+      what: 'the bot to run',
+    });
+    const pids = [...out.matchAll(/(?:operator|runtime) pid (\d+)/g)].map((m) => Number(m[1]));
+    const work = /temp files in (\S+)/.exec(out)?.[1] ?? '';
+    expect(pids.length, out.slice(-3000)).toBeGreaterThanOrEqual(2);
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    const gone = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    expect(
+      pids.filter((p) => !gone(p)),
+      'processes the demo started and left running',
+    ).toEqual([]);
+    expect(existsSync(work), `temp folder ${work}`).toBe(false);
+    const ns = await core.readNamespace({ name: interrupted }).catch(() => undefined);
+    expect(ns === undefined || ns.metadata?.deletionTimestamp !== undefined, 'namespace deleted').toBe(true);
+    expect(out).toContain(`namespace ${interrupted} deleted`);
   });
 });

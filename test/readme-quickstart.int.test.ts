@@ -30,8 +30,13 @@ function quickStartBlock(readme: string): string {
 const scratch = mkdtempSync(join(tmpdir(), 'kt-quickstart-'));
 const clone = join(scratch, 'kubetrade');
 // The clone's commands must not touch the developer's or CI's own state.
+// A newcomer's PATH: without this checkout's node_modules/.bin (which npm put first for this run).
+const newcomerPath = (process.env.PATH ?? '')
+  .split(':')
+  .filter((p) => !p.includes('node_modules'))
+  .join(':');
 const env: Record<string, string> = {
-  PATH: process.env.PATH ?? '',
+  PATH: newcomerPath,
   HOME: process.env.HOME ?? scratch,
   XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? scratch, '.cache'),
   KUBETRADE_CP_DIR: join(scratch, 'control-plane'),
@@ -48,7 +53,11 @@ const env: Record<string, string> = {
 afterAll(async () => {
   const quiet = { cwd: clone, env, timeout: 60_000 };
   await run('bash', ['hack/demo/operator-pod.sh', 'stop'], quiet).catch(() => undefined);
-  await run('bash', ['hack/control-plane.sh', 'down'], quiet).catch(() => undefined);
+  // The clone's node_modules (~0.8 GB) goes while the private control plane shuts down.
+  await Promise.all([
+    run('bash', ['hack/control-plane.sh', 'down'], quiet).catch(() => undefined),
+    run('rm', ['-rf', join(clone, 'node_modules')]).catch(() => undefined),
+  ]);
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -8,7 +8,14 @@ import { promisify } from 'node:util';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { TradingBot } from '@kubetrade/crds';
 import { DemoError } from './errors.ts';
-import { containerEnv, newestPod, probeOk, setPodReady, writeServiceAccountKubeconfig } from './local-pod.ts';
+import {
+  containerEnv,
+  newestPod,
+  probeOk,
+  readSecrets,
+  setPodReady,
+  writeServiceAccountKubeconfig,
+} from './local-pod.ts';
 import { RuntimeProcess } from './runtime-process.ts';
 
 const run = promisify(execFile);
@@ -130,7 +137,11 @@ export class Demo {
     const kubeconfig = join(this.work, `${botName}-${revision}.kubeconfig`);
     const serviceAccount = template?.spec?.serviceAccountName ?? '';
     await writeServiceAccountKubeconfig(this.kc, this.core, this.namespace, serviceAccount, kubeconfig);
-    const env = containerEnv(container, { name: pod.metadata?.name ?? '', namespace: this.namespace });
+    const env = containerEnv(
+      container,
+      { name: pod.metadata?.name ?? '', namespace: this.namespace },
+      await readSecrets(this.core, this.namespace, container),
+    );
     console.log(
       `  Pod ${pod.metadata?.name}: container args [${container.args?.join(' ')}], env ${Object.keys(env).join(', ')}`,
     );
@@ -153,6 +164,7 @@ export class Demo {
     });
     this.runtimes.add(proc);
     proc.exited.then(() => this.runtimes.delete(proc));
+    console.log(`  runtime pid ${proc.child.pid}`);
     const started = await proc.started;
     if (!(await probeOk(started.readyzUrl, 30_000)))
       throw new DemoError('NotReady', `the runtime did not answer ${started.readyzUrl} within 30 s`);

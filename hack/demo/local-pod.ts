@@ -52,24 +52,54 @@ export async function writeServiceAccountKubeconfig(
   );
 }
 
+/** A Secret's decoded data by Secret name, for the env a container takes from Secrets. */
+export type SecretData = ReadonlyMap<string, Record<string, string>>;
+
 /**
- * The container's environment as a kubelet would set it: literal values, and the downward API's
- * metadata.name / metadata.namespace. Secret references are refused: the demo runs paper bots only,
- * which the operator never gives keys (operator/src/tradingbot/workload.ts).
+ * The container's environment as a kubelet would set it: literal values, the downward API's
+ * metadata.name / metadata.namespace, and Secret keys (from `secrets`, read beforehand with
+ * `readSecrets`). Anything else is refused, naming the variable.
  */
-export function containerEnv(container: V1Container, pod: { name: string; namespace: string }) {
+export function containerEnv(
+  container: V1Container,
+  pod: { name: string; namespace: string },
+  secrets: SecretData = new Map(),
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const v of container.env ?? []) {
+    const ref = v.valueFrom?.secretKeyRef;
     if (v.value !== undefined) env[v.name] = v.value;
     else if (v.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[v.name] = pod.name;
     else if (v.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[v.name] = pod.namespace;
+    else if (ref?.name && ref.key && secrets.get(ref.name)?.[ref.key] !== undefined)
+      env[v.name] = secrets.get(ref.name)?.[ref.key] ?? '';
+    else if (ref?.optional) continue;
     else if (v.valueFrom)
       throw new DemoError(
         'UnsupportedEnv',
-        `container ${container.name}: env ${v.name} comes from ${JSON.stringify(v.valueFrom)}, which a local process cannot be given`,
+        `container ${container.name}: env ${v.name} comes from ${JSON.stringify(v.valueFrom)}, which is not available to a local process (is the Secret there?)`,
       );
   }
   return env;
+}
+
+/** Reads the Secrets a container's env refers to (missing ones are left out; containerEnv names them). */
+export async function readSecrets(
+  core: CoreV1Api,
+  namespace: string,
+  container: V1Container,
+): Promise<SecretData> {
+  const names = new Set((container.env ?? []).flatMap((v) => v.valueFrom?.secretKeyRef?.name ?? []));
+  const out = new Map<string, Record<string, string>>();
+  for (const name of names) {
+    const secret = await core.readNamespacedSecret({ namespace, name }).catch(() => undefined);
+    if (!secret) continue;
+    const data: Record<string, string> = {};
+    for (const [k, b64] of Object.entries(secret.data ?? {}))
+      data[k] = Buffer.from(b64, 'base64').toString('utf8');
+    out.set(name, { ...data, ...(secret.stringData ?? {}) });
+  }
+  return out;
 }
 
 /** The newest Pod of a label selector (kube-controller-manager creates it from the ReplicaSet). */

@@ -21,6 +21,9 @@ const PACE = {
   interactive: { speed: 8_000, cycles: 3_000, tableEveryMs: 5_000, rollbackSpeed: 40_000 },
 } as const;
 
+/** How long the operator may take to stop on SIGTERM before it is killed. */
+const OPERATOR_STOP_MS = 10_000;
+
 const ci = process.env.KUBETRADE_DEMO_CI === '1' || process.argv.includes('--ci');
 const pace = ci ? PACE.ci : PACE.interactive;
 const namespace = process.env.KUBETRADE_DEMO_NAMESPACE || 'kubetrade-demo';
@@ -34,7 +37,13 @@ function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const r of demo.runtimes) r.stop();
     await Promise.all([...demo.runtimes].map((r) => r.exited));
-    operator?.kill('SIGTERM');
+    if (operator && operator.exitCode === null && operator.signalCode === null) {
+      const gone = new Promise((r) => operator?.once('exit', r));
+      operator.kill('SIGTERM');
+      // A leader-less operator stops at once; the bound only guards against a hung shutdown.
+      await Promise.race([gone, new Promise((r) => setTimeout(r, OPERATOR_STOP_MS))]);
+      if (operator.exitCode === null && operator.signalCode === null) operator.kill('SIGKILL');
+    }
     await demo.kubectl(['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);
     console.log(`[demo] cleaned up: runtimes and operator stopped, namespace ${namespace} deleted`);
     rmSync(work, { recursive: true, force: true });
@@ -49,6 +58,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
   });
 
 async function main(): Promise<void> {
+  console.log(`  temp files in ${work}`);
   demo.say('2/5 the TradingBot CRD, the operator, and examples/tradingbot.yaml');
   await demo.kubectl(
     ['apply', '--server-side', '--force-conflicts', '-f', resolve(root, 'crds/tradingbot.yaml')],

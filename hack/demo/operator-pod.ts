@@ -17,6 +17,7 @@ import {
   freePort,
   newestPod,
   probeOk,
+  readSecrets,
   setPodReady,
   writeServiceAccountKubeconfig,
 } from './local-pod.ts';
@@ -51,7 +52,7 @@ async function start(namespace: string): Promise<void> {
   await writeServiceAccountKubeconfig(kc, core, namespace, serviceAccount, kubeconfig);
   const port = await freePort();
   const env = {
-    ...containerEnv(container, { name: podName, namespace }),
+    ...containerEnv(container, { name: podName, namespace }, await readSecrets(core, namespace, container)),
     KUBETRADE_METRICS_BIND_ADDRESS: `127.0.0.1:${port}`,
     KUBECONFIG: kubeconfig,
     PATH: process.env.PATH ?? '',
