@@ -41,7 +41,7 @@ describe('walk-forward analysis', () => {
 
   it('recovers the daily returns from the end-of-day equity', () => {
     const r = dailyReturnsOf(record(0, A));
-    A.forEach((x, i) => expect(r[i]).toBeCloseTo(x, 12));
+    for (const [i, x] of A.entries()) expect(r[i]).toBeCloseTo(x, 12);
   });
 
   it('scores each window in and out of sample and ranks by mean out-of-sample Sharpe', () => {

@@ -6,45 +6,23 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cluster, useNamespace } from '../../../test/cluster.ts';
-import { main } from '../cli/main.ts';
+import { DATA, ROOT, runCli, shortSeedGrid } from './cli.fixture.ts';
 import { INPUT_MOUNT } from './job.ts';
 import { parseRecords } from './results-file.ts';
 
 const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'bot-runtime/src/cli/main.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'kubetrade-sweep-int-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-// The seed grid with a two-week walk-forward plan (as in sweep.test.ts) so CI stays short.
-const GRID = join(tmp, 'seed-grid.yaml');
-const DATA = join(ROOT, '../shared/data/binance');
+const GRID = shortSeedGrid(tmp);
 const SHARDS = 3;
 const INPUTS = ['-f', join(ROOT, 'examples/tradingbot.yaml'), '--grid', GRID];
 const RANGE = ['--data', DATA, '--from', '2025-03-01', '--to', '2025-03-15'];
-
-function sink() {
-  let text = '';
-  return {
-    write: (s: string) => {
-      text += s;
-      return true;
-    },
-    text: () => text,
-    isTTY: false,
-  };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { stdout: stdout as never, stderr: stderr as never });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
 
 /** A kubeconfig holding the ServiceAccount's token (TokenRequest), like a pod's in-cluster config. */
 async function podKubeconfig(namespace: string, serviceAccount: string): Promise<string> {
@@ -68,20 +46,13 @@ async function podKubeconfig(namespace: string, serviceAccount: string): Promise
 describe('kubetrade sweep --cluster (Indexed Job) on the local control plane', () => {
   const ns = useNamespace('sweep');
   beforeAll(() => {
-    writeFileSync(
-      GRID,
-      readFileSync(join(ROOT, 'examples/sweep/seed-grid.yaml'), 'utf8').replace(
-        /^walkForward: .*$/m,
-        'walkForward: { trainDays: 7, testDays: 3 }',
-      ),
-    );
     process.env.KUBECONFIG = cluster().kubeconfigPath;
   });
 
   it('creates the Job, runs each index as its pod would, and gathers the local sweep report', async () => {
     const namespace = ns();
     const { batch, core } = cluster();
-    const created = await cli([
+    const created = await runCli([
       'sweep',
       '--cluster',
       ...INPUTS,
@@ -158,7 +129,7 @@ describe('kubetrade sweep --cluster (Indexed Job) on the local control plane', (
       pods.makeApiClient(k8s.CoreV1Api).readNamespacedConfigMap({ name: `${name}-input`, namespace }),
     ).rejects.toMatchObject({ code: 403 });
 
-    const gathered = await cli([
+    const gathered = await runCli([
       'sweep',
       '--gather',
       '-n',
@@ -169,7 +140,7 @@ describe('kubetrade sweep --cluster (Indexed Job) on the local control plane', (
       join(tmp, 'gathered'),
     ]);
     expect(gathered.code, gathered.stderr).toBe(0);
-    const local = await cli(['sweep', ...INPUTS, ...RANGE, '--workers', '2', '--out', join(tmp, 'local')]);
+    const local = await runCli(['sweep', ...INPUTS, ...RANGE, '--workers', '2', '--out', join(tmp, 'local')]);
     expect(local.code, local.stderr).toBe(0);
     for (const file of ['results.jsonl', 'report.txt', 'winner.yaml', 'winner-patch.yaml', 'report.html'])
       expect(readFileSync(join(tmp, 'gathered', file), 'utf8'), file).toBe(

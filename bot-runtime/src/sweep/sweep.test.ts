@@ -2,27 +2,17 @@
 // worker threads: deterministic to the byte, resumable after SIGKILL without redoing finished
 // candidates, and the winner a TradingBot that validates like `kubectl apply` would.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadTradingBotYaml } from '@kubetrade/crds';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
+import { DATA, ROOT, runCli, shortSeedGrid } from './cli.fixture.ts';
 import { parseRecords } from './results-file.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'bot-runtime/src/cli/main.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'kubetrade-sweep-'));
-// The seed grid (examples/sweep/seed-grid.yaml) with a shorter walk-forward plan, so two weeks of
-// candles (~0.3 s of backtest per candidate) give two windows and CI stays well under a minute.
-const GRID = join(tmp, 'seed-grid.yaml');
-writeFileSync(
-  GRID,
-  `${readFileSync(join(ROOT, 'examples/sweep/seed-grid.yaml'), 'utf8')}\nwalkForward: { trainDays: 7, testDays: 3 }\n`.replace(
-    /^walkForward: \{ trainDays: 14, testDays: 7 \}\n/m,
-    '',
-  ),
-);
+const GRID = shortSeedGrid(tmp);
 const ARGS = [
   'sweep',
   '-f',
@@ -30,7 +20,7 @@ const ARGS = [
   '--grid',
   GRID,
   '--data',
-  join(ROOT, '../shared/data/binance'),
+  DATA,
   '--from',
   '2025-03-01',
   '--to',
@@ -38,28 +28,7 @@ const ARGS = [
 ];
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink(): { write(s: string): boolean; text: () => string; isTTY: boolean } {
-  let text = '';
-  return {
-    write: (s: string) => {
-      text += s;
-      return true;
-    },
-    text: () => text,
-    isTTY: false,
-  };
-}
-
-async function sweep(out: string, workers = 2): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main([...ARGS, '--workers', String(workers), '--out', out], {
-    stdout: stdout as never,
-    stderr: stderr as never,
-  });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
-
+const sweep = (out: string, workers = 2) => runCli([...ARGS, '--workers', String(workers), '--out', out]);
 const evaluated = (stderr: string): number => Number(/sweep: evaluated (\d+) candidates/.exec(stderr)?.[1]);
 
 describe('kubetrade sweep on ../shared/data (seed grid, 2 workers)', () => {
