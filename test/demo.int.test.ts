@@ -30,6 +30,30 @@ function checks(out: string): Map<string, Record<string, string>> {
   return found;
 }
 
+/** `npm run demo` in CI mode on this run's control plane, in its own process group. */
+function startDemo(ns: string) {
+  const child = spawn('npm', ['run', 'demo'], {
+    cwd: root,
+    // Its own process group: it receives a SIGINT as a terminal's Ctrl-C would send it.
+    detached: true,
+    env: {
+      ...process.env,
+      KUBETRADE_DEMO_CI: '1',
+      KUBETRADE_DEMO_KUBECONFIG: cluster().kubeconfigPath,
+      KUBETRADE_DEMO_NAMESPACE: ns,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const demo = { child, out: '', exited: new Promise<number | null>((r) => child.on('exit', r)) };
+  child.stdout.on('data', (d) => {
+    demo.out += d;
+  });
+  child.stderr.on('data', (d) => {
+    demo.out += d;
+  });
+  return demo;
+}
+
 describe('npm run demo (CI mode)', () => {
   afterAll(async () => {
     for (const name of [namespace, interrupted])
@@ -39,27 +63,11 @@ describe('npm run demo (CI mode)', () => {
   });
 
   it('reconciles, trades a replayed real market, serves /metrics and rolls back', async () => {
-    const { kubeconfigPath } = cluster();
-    const child = spawn('npm', ['run', 'demo'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        KUBETRADE_DEMO_CI: '1',
-        KUBETRADE_DEMO_KUBECONFIG: kubeconfigPath,
-        KUBETRADE_DEMO_NAMESPACE: namespace,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGINT'), 110_000);
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    const demo = startDemo(namespace);
+    const timer = setTimeout(() => process.kill(-demo.child.pid!, 'SIGINT'), 110_000);
+    const code = await demo.exited;
     clearTimeout(timer);
+    const out = demo.out;
     // Kept for a person reading a CI failure (and for README's sample output).
     mkdirSync(resolve(root, '.test-results'), { recursive: true });
     writeFileSync(resolve(root, '.test-results/demo.out'), out);
@@ -93,37 +101,24 @@ describe('npm run demo (CI mode)', () => {
     expect(out).toContain(`namespace ${namespace} deleted`);
   });
   it('cleans up everything it started on Ctrl-C (SIGINT to its process group)', async () => {
-    const { kubeconfigPath, core } = cluster();
-    // detached: its own process group, which receives the SIGINT as a terminal's Ctrl-C would send it.
-    const child = spawn('npm', ['run', 'demo'], {
-      cwd: root,
-      detached: true,
-      env: {
-        ...process.env,
-        KUBETRADE_DEMO_CI: '1',
-        KUBETRADE_DEMO_KUBECONFIG: kubeconfigPath,
-        KUBETRADE_DEMO_NAMESPACE: interrupted,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    const { core } = cluster();
+    const demo = startDemo(interrupted);
     // Interrupt while the runtime trades (the bot is Running).
-    await eventually(async () => out.includes('[demo:check] phase '), {
+    await eventually(async () => demo.out.includes('[demo:check] phase '), {
       timeoutMs: 60_000,
       what: 'the bot to run',
     });
+    const out = demo.out;
     const pids = [...out.matchAll(/(?:operator|runtime) pid (\d+)/g)].map((m) => Number(m[1]));
     const work = /temp files in (\S+)/.exec(out)?.[1] ?? '';
     expect(pids.length, out.slice(-3000)).toBeGreaterThanOrEqual(2);
-    process.kill(-child.pid!, 'SIGINT');
-    await exited;
+    process.kill(-demo.child.pid!, 'SIGINT');
+    await demo.exited;
+    // npm may exit before the demo's own cleanup has finished; its pipe stays open until then.
+    await eventually(async () => demo.out.includes('[demo] cleaned up'), {
+      timeoutMs: 30_000,
+      what: 'the demo to clean up',
+    });
     const gone = (pid: number) => {
       try {
         process.kill(pid, 0);
@@ -139,6 +134,6 @@ describe('npm run demo (CI mode)', () => {
     expect(existsSync(work), `temp folder ${work}`).toBe(false);
     const ns = await core.readNamespace({ name: interrupted }).catch(() => undefined);
     expect(ns === undefined || ns.metadata?.deletionTimestamp !== undefined, 'namespace deleted').toBe(true);
-    expect(out).toContain(`namespace ${interrupted} deleted`);
+    expect(demo.out).toContain(`namespace ${interrupted} deleted`);
   });
 });
