@@ -19,7 +19,7 @@ import type { SWEEP_FLAGS } from './flags.ts';
 import { type GridSpec, parseGrid } from './grid.ts';
 import { compactData, type DataChoice, dataFingerprint, dataSpan, loadSweepData } from './sweep-data.ts';
 import { daysIn, walkForwardWindows } from './windows.ts';
-import type { WorkerSetup } from './worker.ts';
+import type { WorkerSetup } from './worker-serve.ts';
 
 export type SweepFlags = {
   [K in keyof typeof SWEEP_FLAGS]?: (typeof SWEEP_FLAGS)[K]['type'] extends 'boolean' ? boolean : string;

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Candidate } from './candidates.ts';
 import { SweepError } from './errors.ts';
 import type { CandidateRecord } from './evaluate.ts';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker.ts';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-serve.ts';
 
 export interface PoolJob {
   candidate: Candidate;

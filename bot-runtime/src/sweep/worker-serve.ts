@@ -1,5 +1,6 @@
-// A sweep worker thread: gets the candles once and loads the models once, then runs one candidate's backtest per
-// message (the backtest engine is CPU-bound and single-threaded, so one worker per core).
+// What a sweep worker thread does (entry: worker.ts): gets the candles once, loads the models once,
+// then runs one candidate's backtest per message (the backtest engine is CPU-bound and
+// single-threaded, so one worker per core).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ResolvedSpec } from '@kubetrade/crds';
 import type { MarketData } from '../market/source.ts';
@@ -23,7 +24,7 @@ export type WorkerReply =
   | { type: 'result'; record: import('./evaluate.ts').CandidateRecord }
   | { type: 'error'; index: number; message: string };
 
-async function serve(setup: WorkerSetup): Promise<void> {
+export async function serve(setup: WorkerSetup = workerData as WorkerSetup): Promise<void> {
   const port = parentPort!;
   const models = await loadSweepModels(setup.baseSpec);
   port.on('message', async (req: WorkerRequest) => {
@@ -47,14 +48,4 @@ async function serve(setup: WorkerSetup): Promise<void> {
     }
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
-}
-
-if (parentPort) {
-  serve(workerData as WorkerSetup).catch((e: unknown) => {
-    parentPort!.postMessage({
-      type: 'error',
-      index: -1,
-      message: (e as Error).message,
-    } satisfies WorkerReply);
-  });
 }
