@@ -1,10 +1,11 @@
 // One live runtime (real process) against the fake Upbit, the real PostgreSQL and Redis, with the
 // EXCHANGE failing in turn (issue 6 item 5, "fail closed"): 5xx answers, cut connections, 429s
 // (another client spends the rate budget). Each case: /readyz 503 naming the exchange, no intent
-// stored while it says so, and trading resumes by itself.
+// stored while it says so, trading resumes by itself, and nothing decided is missing from the store.
 import { describe, expect, it } from 'vitest';
 import { TEST_KEYS } from '../exchange/fake-upbit/test-fixture.ts';
 import {
+  expectNothingLost,
   liveEnv,
   ordersSince,
   startRuntime,
@@ -80,6 +81,8 @@ describe('a live runtime whose dependencies fail', () => {
       rt.child.kill('SIGTERM');
       expect((await rt.exited).code).toBe(0);
       expect(rt.output()).not.toContain(TEST_KEYS.secretKey);
+      // Every order the loop saw sent, every fill it booked and each arm's final equity are stored.
+      await expectNothingLost(db, rt.lines);
     } finally {
       if (rt.child.exitCode === null && rt.child.signalCode === null) rt.child.kill('SIGKILL');
     }
