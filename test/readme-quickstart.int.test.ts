@@ -106,5 +106,5 @@ describe('README quick start', () => {
     expect(out).toMatch(/deployment\.apps\/krw-majors-runtime/);
     expect(out).toMatch(/configmap\/krw-majors-config/);
     expect(out).toMatch(/cronjob\.batch\/krw-majors-retrain/);
-  });
+  }, 200_000); // ~75 s here, most of it `npm ci`
 });

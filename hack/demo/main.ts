@@ -53,6 +53,7 @@ function cleanup(): Promise<void> {
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const)
   process.once(sig, () => {
+    if (cleaning) return; // Ctrl-C reaches the driver and, through hack/demo.sh, a SIGTERM too
     console.log(`\n[demo] ${sig}: cleaning up`);
     void cleanup().then(() => process.exit(130));
   });
@@ -130,6 +131,8 @@ async function main(): Promise<void> {
 main()
   .then(cleanup)
   .catch(async (err) => {
+    // Interrupted: the steps in flight fail because their processes were stopped; nothing to report.
+    if (cleaning) return;
     console.error(`[demo] FAILED: ${(err as Error).message}`);
     demo.check('failed', { code: (err as { code?: string }).code ?? 'Error' });
     await cleanup();
