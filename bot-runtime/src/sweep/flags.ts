@@ -39,7 +39,7 @@ export const SWEEP_FLAGS = {
   shards: {
     type: 'string',
     value: 'N',
-    description: '--cluster: Job completions (default: min(candidates, 4))',
+    description: 'number of shards = Job completions (--cluster default: min(candidates, 4))',
   },
   parallelism: { type: 'string', value: 'N', description: '--cluster: pods at once (default: shards)' },
   'data-claim': {
@@ -50,7 +50,8 @@ export const SWEEP_FLAGS = {
   shard: {
     type: 'string',
     value: 'I',
-    description: 'run only candidates i with i % shards == I (default: $JOB_COMPLETION_INDEX)',
+    description:
+      'run only candidates i with i % shards == I (with --results-configmap: default $JOB_COMPLETION_INDEX)',
   },
   'results-configmap': {
     type: 'string',
