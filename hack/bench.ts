@@ -191,6 +191,11 @@ async function sweepSection() {
     `>= ${s.targetSpeedup}x on 2 workers`,
     s.workers >= 2 ? s.speedup >= s.targetSpeedup : undefined,
   );
+  row(
+    'sweep',
+    `CPU time 1 worker / ${s.workers} workers (equal = no parallel overhead)`,
+    `${fmt(s.oneWorkerCpuMs / 1000, 1)} s / ${fmt(s.allWorkersCpuMs / 1000, 1)} s`,
+  );
   row('sweep', 'load average (1 min) after the runs; > cores = shared', fmt(s.loadAverage, 1));
 }
 

@@ -18,6 +18,9 @@ export interface SweepBench {
   allWorkersMs: number;
   speedup: number;
   targetSpeedup: number;
+  /** Process CPU time (all threads) of the best runs: equal when workers add no overhead. */
+  oneWorkerCpuMs: number;
+  allWorkersCpuMs: number;
   /** 1-minute load average after the runs: above the core count, other processes shared the cores and the ratio says little. */
   loadAverage: number;
 }
@@ -40,9 +43,13 @@ export async function sweepBench(
   };
   const plan = await planSweep(flags, await readInputs(flags));
   const workers = o.workers ?? availableParallelism();
+  const cpu = { 1: Number.POSITIVE_INFINITY, [workers]: Number.POSITIVE_INFINITY };
   const time = async (n: number): Promise<number> => {
     const t = performance.now();
+    const c = process.cpuUsage();
     await runCandidates(plan, () => true, nowhere, { ...flags, workers: String(n) }, quiet);
+    const used = process.cpuUsage(c);
+    cpu[n] = Math.min(cpu[n]!, (used.user + used.system) / 1000);
     return performance.now() - t;
   };
   // Alternating runs, best of each: other processes on a shared machine only ever slow a run down.
@@ -60,6 +67,8 @@ export async function sweepBench(
     allWorkersMs,
     speedup: oneWorkerMs / allWorkersMs,
     targetSpeedup: SWEEP_SPEEDUP_TARGET,
+    oneWorkerCpuMs: cpu[1]!,
+    allWorkersCpuMs: cpu[workers]!,
     loadAverage: loadavg()[0]!,
   };
 }
