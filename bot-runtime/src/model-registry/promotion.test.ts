@@ -20,6 +20,29 @@ describe('decidePromotion: promotion, not replacement', () => {
     },
   );
 
+  it('keeps a model whose log loss is worse than the naive baseline, however well it ranks', () => {
+    const d = decidePromotion({
+      candidateScore: 0.58,
+      currentScore: 0.5,
+      margin: 0.01,
+      candidateLogLoss: 0.661,
+      naiveLogLoss: 0.654,
+    });
+    expect(d).toEqual({
+      promote: false,
+      reason: expect.stringMatching(/log loss 0.6610 is worse than the naive baseline's 0.6540/),
+    });
+    expect(
+      decidePromotion({
+        candidateScore: 0.58,
+        currentScore: 0.5,
+        margin: 0.01,
+        candidateLogLoss: 0.65,
+        naiveLogLoss: 0.654,
+      }).promote,
+    ).toBe(true);
+  });
+
   it('replaces a serving model that could not be scored, saying why', () => {
     const d = decidePromotion({
       candidateScore: 0.54,

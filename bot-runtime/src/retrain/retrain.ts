@@ -147,6 +147,8 @@ export async function retrain(o: RetrainOptions): Promise<TrainedModel[]> {
     const currentScore = current && 'auc' in current ? current.auc : undefined;
     const decision = decidePromotion({
       candidateScore: metrics.score.value,
+      candidateLogLoss: metrics.holdout.log_loss,
+      naiveLogLoss: metrics.holdout.naive_log_loss,
       currentScore,
       ...(current && 'error' in current ? { currentUnscorable: current.error } : {}),
       ...((kind === 'lgbm' ? lgbmCurrent : lstmCurrent).label
