@@ -67,7 +67,8 @@ export class Demo {
     const full = ['-n', this.namespace, ...args];
     try {
       const { stdout } = await run('kubectl', full, { encoding: 'utf8', timeout: 60_000 });
-      if (show) process.stdout.write(`$ kubectl ${full.join(' ')}\n${stdout}`);
+      // Paths as a person in the repo would type them.
+      if (show) process.stdout.write(`$ kubectl ${full.join(' ').replaceAll(`${root}/`, '')}\n${stdout}`);
       return stdout;
     } catch (err) {
       const e = err as { stderr?: string; message: string };

@@ -23,6 +23,8 @@ const PACE = {
 
 /** How long the operator may take to stop on SIGTERM before it is killed. */
 const OPERATOR_STOP_MS = 10_000;
+/** The namespace controller emptied a demo namespace in ~5 s here; the bound is for a loaded machine. */
+const NAMESPACE_GONE_MS = 120_000;
 
 const ci = process.env.KUBETRADE_DEMO_CI === '1' || process.argv.includes('--ci');
 const pace = ci ? PACE.ci : PACE.interactive;
@@ -58,6 +60,24 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
     void cleanup().then(() => process.exit(130));
   });
 
+/**
+ * The demo's namespace, empty: a namespace left by an earlier demo (KUBETRADE_DEMO_KEEP, a killed
+ * run, or one still terminating) holds bots whose revisions would change what this run shows.
+ */
+async function freshNamespace(): Promise<void> {
+  const existing = await demo.core.readNamespace({ name: namespace }).catch(() => undefined);
+  if (existing) {
+    console.log(`  namespace ${namespace} is left from an earlier demo: deleting it first`);
+    await demo.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    await demo.waitFor(
+      `namespace ${namespace} to be deleted`,
+      async () => !(await demo.core.readNamespace({ name: namespace }).catch(() => undefined)),
+      NAMESPACE_GONE_MS,
+    );
+  }
+  await demo.core.createNamespace({ body: { metadata: { name: namespace } } });
+}
+
 async function main(): Promise<void> {
   console.log(`  temp files in ${work}`);
   demo.say('2/5 the TradingBot CRD, the operator, and examples/tradingbot.yaml');
@@ -69,7 +89,7 @@ async function main(): Promise<void> {
   await demo.waitFor('the TradingBot CRD to be Established', () =>
     demo.kubectl(['wait', '--for=condition=Established', '--timeout=10s', 'crd/tradingbots.kubetrade.io']),
   );
-  await demo.kubectl(['create', 'namespace', namespace]).catch(() => undefined);
+  await freshNamespace();
   const port = await freePort();
   operator = spawn(
     process.execPath,
