@@ -97,6 +97,8 @@ describe('a live runtime whose store and lease dependencies go down', () => {
       rt.child.kill('SIGTERM');
       expect((await rt.exited).code).toBe(0);
       expect(rt.output()).not.toContain(TEST_KEYS.secretKey);
+      // The PostgreSQL outage refused equity rows (queued, logged once) that were written afterwards.
+      expect(rt.lines.some((l) => l.msg === 'equity not written yet')).toBe(true);
       await expectNothingLost(db, rt.lines);
     } finally {
       if (rt.child.exitCode === null && rt.child.signalCode === null) rt.child.kill('SIGKILL');
