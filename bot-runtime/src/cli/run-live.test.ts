@@ -31,6 +31,21 @@ describe('missingLiveEnv', () => {
     [{}, ['UPBIT_ACCESS_KEY', 'UPBIT_SECRET_KEY', 'REDIS_URL']],
     [{ UPBIT_ACCESS_KEY: 'a', UPBIT_SECRET_KEY: '' }, ['UPBIT_SECRET_KEY', 'REDIS_URL']],
     [{ UPBIT_ACCESS_KEY: 'a', UPBIT_SECRET_KEY: 's', REDIS_URL: 'redis://x' }, []],
+    // In a pod (the operator's KUBETRADE_BOT_NAMESPACE) the trade log must be PostgreSQL.
+    [
+      { UPBIT_ACCESS_KEY: 'a', UPBIT_SECRET_KEY: 's', REDIS_URL: 'redis://x', KUBETRADE_BOT_NAMESPACE: 'ns' },
+      ['DATABASE_URL'],
+    ],
+    [
+      {
+        UPBIT_ACCESS_KEY: 'a',
+        UPBIT_SECRET_KEY: 's',
+        REDIS_URL: 'redis://x',
+        DATABASE_URL: 'postgres://x',
+        KUBETRADE_BOT_NAMESPACE: 'ns',
+      },
+      [],
+    ],
   ])('%j -> %j', (env, missing) => {
     expect(missingLiveEnv(env)).toEqual(missing);
   });

@@ -24,9 +24,15 @@ const STALE_CYCLES = 3;
 
 export const LIVE_ENV = ['UPBIT_ACCESS_KEY', 'UPBIT_SECRET_KEY', 'REDIS_URL'] as const;
 
-/** The variables live mode needs that are missing or empty (names only: values are secrets). */
+/**
+ * The variables live mode needs that are missing or empty (names only: values are secrets). In a
+ * pod (the operator sets KUBETRADE_BOT_NAMESPACE) DATABASE_URL too: PGlite there lives in the pod's
+ * memory or emptyDir, and a live trade log must outlive the pod (the operator injects the URL from
+ * the chart's runtime.database Secret and holds live bots without it; this catches any other way).
+ */
 export function missingLiveEnv(env: NodeJS.ProcessEnv): string[] {
-  return LIVE_ENV.filter((k) => !env[k]);
+  const needed: readonly string[] = env.KUBETRADE_BOT_NAMESPACE ? [...LIVE_ENV, 'DATABASE_URL'] : LIVE_ENV;
+  return needed.filter((k) => !env[k]);
 }
 
 export async function runLiveCommand(o: {
@@ -50,7 +56,7 @@ export async function runLiveCommand(o: {
   if (missing.length > 0) {
     throw new CliError(
       'CONFIG',
-      `${o.specFile}: spec.mode live needs ${missing.join(', ')} in the environment (the Upbit keys from spec.credentialsSecretRef, REDIS_URL for the single-trader lease); refusing to start`,
+      `${o.specFile}: spec.mode live needs ${missing.join(', ')} in the environment (the Upbit keys from spec.credentialsSecretRef, REDIS_URL for the single-trader lease, in a pod DATABASE_URL for the trade log: the chart's runtime.redis / runtime.database Secrets); refusing to start`,
     );
   }
   // Masked in every exchange log line and error from here on (exchange/errors.ts redact).
