@@ -73,7 +73,8 @@ Mean over markets: policy **{mean['policy_return_pct']:+.2f} %** (max drawdown {
 {rows}
 
 These are reported, never promised (SPEC): a small policy on 16 stationary features, trained on one
-period of one exchange's USDT markets.
+period of one exchange's USDT markets. Other seeds and settings tried, each chosen on the validation
+window only, and their spread: `models/rl/README.md`.
 
 ## The environment trades like the runtime
 

@@ -33,7 +33,7 @@ class PpoConfig:
     max_grad_norm: float = 0.5
     hidden: tuple[int, ...] = (64, 64)
     episode_steps: int = 2016  # one week of 5m decisions (SPEC's 5m history length)
-    seed: int = 7
+    seed: int = 23  # picked on the validation window among 7, 11, 23 (models/rl/README.md)
     min_feature_std: float = 1e-6
 
     def to_json(self) -> dict:
