@@ -131,4 +131,17 @@ describe('progress', () => {
     expect(lines).toEqual(['sweep: 1/4 candidates, ETA 30s\n', 'sweep: 4/4 candidates, done in 20s\n']);
     expect(clock(75)).toBe('1m15s');
   });
+
+  it('on a TTY: one redrawn bar with the ETA, a newline when done', () => {
+    let t = 0;
+    let text = '';
+    const tick = sweepProgress({ isTTY: true, write: (s: string) => (text += s) }, 2, () => t);
+    t = 5_000;
+    tick(1);
+    t = 10_000;
+    tick(2);
+    expect(text).toBe(
+      `\rsweep [${'#'.repeat(15)}${'.'.repeat(15)}] 1/2 ETA 5s   \rsweep [${'#'.repeat(30)}] 2/2 done in 10s   \n`,
+    );
+  });
 });
