@@ -58,8 +58,12 @@ FROM runtime AS trainer
 USER root
 RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv && rm -rf /var/lib/apt/lists/*
 COPY models/requirements.txt models/requirements.txt
+# ~1.1 GB installed (JAX + jaxlib ~650 MB, scipy, onnxruntime, LightGBM): CPU wheels only, no torch
+# and no CUDA (docs/decisions/0003-ml-stack.md). hack/image-smoke.ts runs this step once per
+# requirements hash into a cached venv and verifies the pins.
 RUN python3 -m venv .venv && .venv/bin/pip install --no-cache-dir -r models/requirements.txt
-COPY models/train_baseline.py models/train_baseline.py
-ENV PATH=/app/.venv/bin:$PATH
+# `kubetrade retrain` runs models/retrain.py (LightGBM + LSTM) with these modules.
+COPY models/retrain.py models/lstm_model.py models/onnx_contract.py models/retrain_card.py models/model_card.py models/train_baseline.py models/
+ENV PATH=/app/.venv/bin:$PATH KUBETRADE_PYTHON=/app/.venv/bin/python
 USER 65532:65532
 ENTRYPOINT ["node", "bot-runtime/src/cli/main.ts"]

@@ -7,8 +7,19 @@
 //
 //   node hack/image-smoke.ts <target> [-- <entry-point args>]     e.g. node hack/image-smoke.ts runtime -- version
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -65,6 +76,66 @@ function dockerignore(): (rel: string) => boolean {
       ),
   );
   return (rel) => regexes.some((r) => r.test(rel));
+}
+
+/**
+ * The trainer's `python3 -m venv V && V/bin/pip install --no-cache-dir -r REQS` installs ~1 GB (JAX,
+ * LightGBM, onnxruntime) — too much to download on every test run. The smoke runs the same command
+ * with the same pins ONCE per requirements hash into ~/.cache/kubetrade/image-smoke/venv-<hash>
+ * (with pip's cache allowed, so a pin change downloads only what changed), links the tree's venv to
+ * it, and verifies it: every `name==version` pin of REQS must be what `pip freeze` reports. A changed
+ * requirements file is a new hash, hence a fresh install: nothing is faked, only repeated work is
+ * skipped. Returns false when `args` is not that step.
+ */
+export const PIP_VENV_STEP = /^python3 -m venv (\S+) && \1\/bin\/pip install --no-cache-dir -r (\S+)$/;
+
+function cachedVenvStep(args: string, cwd: string): boolean {
+  const m = PIP_VENV_STEP.exec(args.trim());
+  if (!m) return false;
+  const [, venv = '', reqs = ''] = m;
+  const text = readFileSync(join(cwd, reqs), 'utf8');
+  const key = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  const cacheRoot = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubetrade', 'image-smoke');
+  const cached = join(cacheRoot, `venv-${key}`);
+  if (!existsSync(join(cached, '.complete'))) {
+    // Built in place (a venv's scripts name their absolute path, so it cannot be moved afterwards);
+    // the .complete marker, written last, is what makes it count as built.
+    log(`RUN ${args} -> once into ${cached} (requirements ${key})`);
+    rmSync(cached, { recursive: true, force: true });
+    mkdirSync(cacheRoot, { recursive: true });
+    execFileSync('python3', ['-m', 'venv', cached], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(
+      join(cached, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-r', join(cwd, reqs)],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    writeFileSync(join(cached, '.complete'), `${key}\n`);
+  } else log(`RUN ${args} -> cached ${cached} (requirements ${key})`);
+  symlinkSync(cached, join(cwd, venv));
+  const norm = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+  const frozen = new Set(
+    execFileSync(join(cwd, venv, 'bin', 'python'), ['-m', 'pip', 'freeze', '--disable-pip-version-check'], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.includes('=='))
+      .map((l) => {
+        const [n = '', v = ''] = l.split('==');
+        return `${norm(n)}==${v}`;
+      }),
+  );
+  const missing = text
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l.includes('=='))
+    .map((l) => {
+      const [n = '', v = ''] = l.split('==');
+      return `${norm(n)}==${v.trim()}`;
+    })
+    .filter((pin) => !frozen.has(pin));
+  if (missing.length > 0) throw new Error(`${reqs}: the venv lacks ${missing.join(', ')}`);
+  return true;
 }
 
 function log(msg: string): void {
@@ -126,6 +197,7 @@ export function buildTarget(target: string, workRoot = mkdtempSync(join(tmpdir()
             log(`${stage.name}: not run (system packages): ${step.args.slice(0, 80)}`);
             break;
           }
+          if (cachedVenvStep(step.args, inImage('.'))) break;
           log(`${stage.name}: RUN ${step.args}`);
           execFileSync('bash', ['-euo', 'pipefail', '-c', step.args], {
             cwd: inImage('.'),
