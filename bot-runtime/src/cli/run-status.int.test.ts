@@ -50,25 +50,26 @@ describe('kubetrade run reports to its TradingBot', () => {
     let out = '';
     let err = '';
     let metricsText = '';
+    let scraping = false;
     child.stderr.on('data', (d) => {
       err += d;
     });
     child.stdout.on('data', (d) => {
       out += d;
       const started = /"msg":"started".*?"metrics":"([^"]+)"/.exec(out);
-      if (started && !metricsText) {
-        metricsText = 'pending';
-        // Scrape once while it trades.
-        setTimeout(() => {
-          fetch(started[1]!)
-            .then((r) => r.text())
-            .then((t) => {
-              metricsText = t;
-            })
-            .catch(() => {
-              metricsText = '';
-            });
-        }, 300);
+      // Scrape while it trades: at every output chunk until one scrape shows the arms (no fixed
+      // delay — a loaded machine may finish the whole replay within any delay we pick).
+      if (started && !scraping && !/kubetrade_arm_equity\{[^}]*arm="enhanced"/.test(metricsText)) {
+        scraping = true;
+        fetch(started[1]!)
+          .then((r) => r.text())
+          .then((t) => {
+            metricsText = t;
+          })
+          .catch(() => {})
+          .finally(() => {
+            scraping = false;
+          });
       }
     });
     const code = await new Promise<number | null>((r) => child.on('exit', r));
