@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { applyDefaults } from '@kubetrade/crds';
 import { describe, expect, it } from 'vitest';
 import {
@@ -107,6 +108,18 @@ describe('candidates', () => {
     expect(candidateKey(withParams(spec, { 'engine.technical.volumeSurge': 1.5 }), ctx)).not.toBe(k);
     expect(candidateKey(spec, { ...ctx, to: 3 })).not.toBe(k);
     expect(candidateKey(spec, { ...ctx, plan: { ...grid.walkForward, testDays: 6 } })).not.toBe(k);
+  });
+});
+
+describe('example grids', () => {
+  it('the layer-2 grid samples 24 of its 75 points, each a valid spec', () => {
+    const file = new URL('../../../examples/sweep/multi-timeframe-grid.yaml', import.meta.url);
+    const g = parseGrid(readFileSync(file, 'utf8'), 'multi-timeframe-grid.yaml');
+    expect(g.parameters.map((p) => p.values.length)).toEqual([5, 5, 3]);
+    expect(g.parameters[0]!.values).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(g.arm).toBe('enhanced');
+    const candidates = buildCandidates(applyDefaults({}), sampleGrid(g.parameters, g.sample!, g.seed));
+    expect(candidates).toHaveLength(24);
   });
 });
 
