@@ -114,7 +114,9 @@ export async function rollbackAct(demo: Demo, o: RollbackActOptions): Promise<vo
   const counter = metrics
     .split('\n')
     .find((l) => l.startsWith('kubetrade_rollbacks_total') && l.includes(name));
-  console.log(`$ curl ${o.operatorMetricsUrl} | grep rollbacks\n  ${counter ?? '(none)'}`);
+  console.log(
+    `GET ${o.operatorMetricsUrl} (the operator), kubetrade_rollbacks_total:\n  ${counter ?? '(none)'}`,
+  );
   const kept = JSON.parse(await demo.kubectl(['get', 'tradingbot', name, '-o', 'json']));
   console.log(
     `  your spec is untouched: spec.risk.maxPositionPct=${kept.spec.risk.maxPositionPct}, rsi.oversold=${kept.spec.engine.technical.rsi.oversold}`,

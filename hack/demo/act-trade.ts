@@ -65,7 +65,7 @@ export async function tradeAct(demo: Demo, o: TradeActOptions): Promise<void> {
   await demo.podStopped(pod);
 
   const series = scraped.split('\n').filter((l) => l.startsWith('kubetrade_'));
-  console.log(`$ curl ${started.metricsUrl}   (${series.length} kubetrade_ samples; a few:)`);
+  console.log(`GET ${started.metricsUrl} (the runtime): ${series.length} kubetrade_ samples; a few:`);
   for (const l of series.filter((s) => SHOWN_SERIES.test(s)).slice(0, 10)) console.log(`  ${l}`);
   demo.check('metrics', { url: started.metricsUrl, kubetrade_samples: series.length });
 
