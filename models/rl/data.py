@@ -24,6 +24,7 @@ class Tape:
     market: str
     open_time: np.ndarray  # int64 ms, candle open time of row t
     features: np.ndarray  # float32 [T, F], exactly the exported row t
+    open: np.ndarray  # float64, open of candle t (the paper broker's reference price at decision t)
     close: np.ndarray  # float64, close of candle t (equity is marked here)
     next_open: np.ndarray  # float64, open of candle t+1 (an order decided at t fills here)
     next_close: np.ndarray  # float64, close of candle t+1
@@ -40,7 +41,7 @@ class Tape:
         contiguous = self.contiguous[cut].copy()
         if len(contiguous):
             contiguous[-1] = False  # the window ends here: no step into the next window's rows
-        return Tape(self.market, self.open_time[cut], self.features[cut], self.close[cut], self.next_open[cut], self.next_close[cut], contiguous)
+        return Tape(self.market, self.open_time[cut], self.features[cut], self.open[cut], self.close[cut], self.next_open[cut], self.next_close[cut], contiguous)
 
 
 def run_export(out_csv: Path, data_dir: Path = DATA_DIR, date_from: str | None = None, date_to: str | None = None) -> None:
@@ -95,12 +96,12 @@ def make_tape(market: str, open_time: np.ndarray, features: np.ndarray, candles:
     keep = has_next  # a row with no next candle cannot be traded (nothing to fill at)
     contiguous = np.zeros(len(open_time), dtype=bool)
     contiguous[:-1] = np.diff(open_time) == FIVE_MIN_MS
-    t = Tape(market, open_time, features, c_close[idx], c_open[nxt_c], c_close[nxt_c], contiguous & np.roll(keep, -1))
+    t = Tape(market, open_time, features, c_open[idx], c_close[idx], c_open[nxt_c], c_close[nxt_c], contiguous & np.roll(keep, -1))
     if keep.all():
         return t
     kept = np.flatnonzero(keep)
     contiguous = t.contiguous[kept] & np.append(np.diff(kept) == 1, False)
-    return Tape(market, t.open_time[kept], t.features[kept], t.close[kept], t.next_open[kept], t.next_close[kept], contiguous)
+    return Tape(market, t.open_time[kept], t.features[kept], t.open[kept], t.close[kept], t.next_open[kept], t.next_close[kept], contiguous)
 
 
 def load_tapes(features_csv: Path, data_dir: Path = DATA_DIR) -> tuple[list[str], list[Tape]]:

@@ -67,8 +67,9 @@ class Position:
             return ("buy", size)
         return None
 
-    def fill(self, side: str, amount: float, open_price: float, time_ms: int) -> None:
-        """paper-broker.ts fill + arm.ts applyFill at the next candle's open (`time_ms`)."""
+    def fill(self, side: str, amount: float, open_price: float, time_ms: int, reference_price: float) -> None:
+        """paper-broker.ts validate + fill, arm.ts applyFill: at the next candle's open (`time_ms`);
+        a sell's minimum order is judged at the broker's last price when it was placed."""
         r, m = self.rules, self.market
         slip = r.slippage_pct / 100
         if side == "buy":
@@ -80,7 +81,7 @@ class Position:
             self.entry_time = time_ms
         else:
             price = open_price * (1 - slip)
-            if amount * open_price < min_order_quote(m, r.min_order_krw):
+            if amount * reference_price < min_order_quote(m, r.min_order_krw):
                 self._refuse("REJECTED_BELOW_MIN_ORDER")
                 return
             notional = round_cash(m, price * amount, "down")
@@ -116,8 +117,8 @@ class TradingEnv(gym.Env):
         self.action_space = gym.spaces.Discrete(3)
         self.tape: Tape = tapes[0]
         # Plain-float copies of each tape's prices: stepping on numpy scalars costs ~3x the time.
-        self._lists = [(t.close.tolist(), t.next_open.tolist(), t.next_close.tolist(), t.contiguous.tolist(), t.open_time.tolist()) for t in tapes]
-        self._close, self._next_open, self._next_close, self._contiguous, self._time = self._lists[0]
+        self._lists = [(t.open.tolist(), t.close.tolist(), t.next_open.tolist(), t.next_close.tolist(), t.contiguous.tolist(), t.open_time.tolist()) for t in tapes]
+        self._open, self._close, self._next_open, self._next_close, self._contiguous, self._time = self._lists[0]
         self.t = 0
         self.steps = 0
         self.position: Position | None = None
@@ -127,7 +128,7 @@ class TradingEnv(gym.Env):
         options = options or {}
         k = options["tape"] if "tape" in options else int(self.np_random.integers(len(self.tapes)))
         self.tape = self.tapes[k]
-        self._close, self._next_open, self._next_close, self._contiguous, self._time = self._lists[k]
+        self._open, self._close, self._next_open, self._next_close, self._contiguous, self._time = self._lists[k]
         if "start" in options:
             self.t = int(options["start"])
         else:
@@ -147,7 +148,7 @@ class TradingEnv(gym.Env):
         pos.update_daily_loss(self._time[t], equity_before)
         order = pos.order(action, confidence, equity_before)
         if order is not None:
-            pos.fill(order[0], order[1], self._next_open[t], self._time[t] + FIVE_MIN_MS)
+            pos.fill(order[0], order[1], self._next_open[t], self._time[t] + FIVE_MIN_MS, self._open[t])
         equity_after = pos.equity(self._next_close[t])
         reward = (equity_after - equity_before) / self.rules.capital * 100
         self.steps += 1

@@ -144,7 +144,9 @@ class NoLookaheadTest(unittest.TestCase):
         nxt_open[future:] *= 3
         nxt_close = a.next_close.copy()
         nxt_close[future:] *= 3
-        b = Tape(a.market, a.open_time, features, close, nxt_open, nxt_close, a.contiguous)
+        open_ = a.open.copy()
+        open_[future:] *= 3
+        b = Tape(a.market, a.open_time, features, open_, close, nxt_open, nxt_close, a.contiguous)
 
         def trace(tape):
             env = TradingEnv([tape], SPEC_RULES, episode_steps=len(tape))
