@@ -10,10 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cluster, installCrd, useNamespace } from '../../../test/cluster.ts';
+import { ReplaySource } from '../market/replay-source.ts';
+import { candlesOf } from '../market/series.ts';
 import { decidePromotion } from '../model-registry/promotion.ts';
 import { ModelRegistry } from '../model-registry/registry.ts';
+import { migrate } from '../store/migrate.ts';
 import type { PgDb } from '../store/pg-db.ts';
 import { createTestSchema, type TestSchema } from '../store/test-schema.ts';
+import { TradeStore } from '../store/trade-store.ts';
 import { type ParityFile, parityGap } from './parity.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -152,6 +156,46 @@ describe('kubetrade retrain', () => {
     expect(worse.out).toMatch(new RegExp(`lgbm-krw@${degraded.version}: .* -> candidate: `));
     const status2 = JSON.parse(await kubectl(['get', 'tradingbot', BOT, '-n', ns(), '-o', 'json']));
     expect(status2.status.lastRetrain).toMatchObject({ modelVersion: degraded.version, promoted: false });
+  });
+
+  it('trains on the candles kubetrade collect stored when no --data is given (the CronJob path)', {
+    timeout: 240_000,
+  }, async () => {
+    await migrate(db);
+    const store = new TradeStore(db);
+    const replay = await ReplaySource.open(resolve(root, '../shared/data/binance'), {
+      markets: ['USDT-BTC', 'USDT-ETH'],
+    });
+    const range = { from: Date.parse('2025-10-01T00:00:00Z'), to: Date.parse('2025-10-13T00:00:00Z') };
+    // Stored as the bot's own KRW markets (collected candles carry the bot's market codes).
+    for (const [market, series] of await replay.load(range)) {
+      for (const tf of ['5m', '15m', '1h'] as const) {
+        const krw = market.replace('USDT-', 'KRW-');
+        await store.market.upsertCandles([...candlesOf(series[tf]!)].map((c) => ({ ...c, market: krw })));
+      }
+    }
+    const r = await retrainCli(
+      [
+        '-f',
+        resolve(root, 'examples/tradingbot.yaml'),
+        '--models',
+        'lgbm',
+        '--holdout-days',
+        '2',
+        '--out',
+        join(work, 'stored'),
+      ],
+      {},
+    );
+    expect(r.code, r.err.slice(-3000)).toBe(0);
+    expect(r.err).toMatch(/registry and collected candles: postgresql/);
+    const rows = Number(/export-features: (\d+) rows/.exec(r.err)?.[1]);
+    // Two markets x 12 days of 5m rows, less the warm-up (1 day of 5m returns, 50 h of 1h EMA).
+    expect(rows).toBeGreaterThan(2 * 9 * 288);
+    expect(rows).toBeLessThan(2 * 12 * 288);
+    const metrics = JSON.parse(await readFile(join(work, 'stored', 'lgbm', 'metrics.json'), 'utf8'));
+    expect(metrics.data_to).toBeLessThan(range.to);
+    expect(metrics.data_from).toBeGreaterThanOrEqual(range.from);
   });
 
   it('fails visibly (non-zero exit, the reason on stderr) when there is nothing to train on', async () => {

@@ -9,6 +9,9 @@ import type { Timeframe } from '../types.ts';
 /** The timeframes the features read (entry, momentum, trend); 1d is not a feature input. */
 const TIMEFRAMES: readonly Timeframe[] = ['5m', '15m', '1h'];
 
+/** An open range's end: a time PostgreSQL's timestamptz and JavaScript's Date can both hold. */
+const OPEN_END = Date.UTC(9999, 0, 1);
+
 export class StoreMarketSource implements MarketSource {
   readonly markets: string[];
   readonly #repo: MarketRepo;
@@ -23,12 +26,7 @@ export class StoreMarketSource implements MarketSource {
     for (const market of this.markets) {
       const series: Partial<Record<Timeframe, CandleSeries>> = {};
       for (const tf of TIMEFRAMES) {
-        const candles = await this.#repo.candles(
-          market,
-          tf,
-          range.from ?? 0,
-          range.to ?? Number.MAX_SAFE_INTEGER,
-        );
+        const candles = await this.#repo.candles(market, tf, range.from ?? 0, range.to ?? OPEN_END);
         if (candles.length > 0) series[tf] = seriesFromCandles(market, tf, candles);
       }
       if (series['5m']) data.set(market, series);
