@@ -107,7 +107,20 @@ class Lstm:
         onnx.save(lstm_model.to_onnx(model, n_features), path)
 
 
-def run_one(trainer, data, args, names, label, current: Path | None, out: Path) -> dict:
+def installed_bytes() -> int:
+    """Size of the trainer's Python environment (the venv or image prefix): the model card says what
+    a nightly retrain costs to ship (docs/decisions/0003-ml-stack.md)."""
+    total = 0
+    for p in Path(sys.prefix).rglob("*"):
+        try:
+            if p.is_file() and not p.is_symlink():
+                total += p.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def run_one(trainer, data, args, names, label, current: Path | None, out: Path, env_bytes: int) -> dict:
     import onnx
 
     markets, open_time, X, y = data
@@ -165,6 +178,7 @@ def run_one(trainer, data, args, names, label, current: Path | None, out: Path) 
         python_vs_onnx_max_abs_diff=float(np.max(np.abs(onnx_hold - p_hold))) if len(p_hold) else 0.0,
         onnx_bytes=onnx_path.stat().st_size, onnx_python_us_per_row=round(infer_us, 2),
         seconds=dict(train_and_score=round(t_train, 1)),
+        trainer_installed_bytes=env_bytes,
         versions={m: __import__(m).__version__ for m in ["numpy", "lightgbm", "jax", "optax", "onnx", "onnxruntime"]},
     )
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
@@ -194,10 +208,11 @@ def main(argv=None) -> int:
     print(f"{len(y)} rows, {len(names)} features, label {label}", flush=True)
     data = (markets, open_time, X, y)
     summary = {}
+    env_bytes = installed_bytes()
     for kind in args.models.split(","):
         trainer = {"lgbm": Lgbm, "lstm": Lstm}[kind]()
         current = args.current_lgbm if kind == "lgbm" else args.current_lstm
-        summary[kind] = run_one(trainer, data, args, names, label, current, args.out / kind)["holdout"]["auc"]
+        summary[kind] = run_one(trainer, data, args, names, label, current, args.out / kind, env_bytes)["holdout"]["auc"]
     (args.out / "summary.json").write_text(json.dumps(summary) + "\n")
     return 0
 

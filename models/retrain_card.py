@@ -54,5 +54,6 @@ def render(m: dict) -> str:
 ## Export
 
 ONNX {m['onnx_bytes']:,} bytes; Python vs onnxruntime max |Δp| on the hold-out {m['python_vs_onnx_max_abs_diff']:.2e};
-onnxruntime (Python) {m['onnx_python_us_per_row']} µs/row; training and scoring {m['seconds']['train_and_score']} s on one core.
+onnxruntime (Python) {m['onnx_python_us_per_row']} µs/row; training and scoring {m['seconds']['train_and_score']} s on one core;
+the trainer's Python environment is {m.get('trainer_installed_bytes', 0) / 2**20:,.0f} MiB installed.
 """
