@@ -17,7 +17,7 @@ import { freePort, probeOk } from './local-pod.ts';
 
 /** CI: fast and bounded. Interactive: slow enough to watch the table change for about half a minute. */
 const PACE = {
-  ci: { speed: 100_000, cycles: 2_000, tableEveryMs: 2_000, rollbackSpeed: 100_000 },
+  ci: { speed: 100_000, cycles: 4_000, tableEveryMs: 2_000, rollbackSpeed: 100_000 },
   interactive: { speed: 8_000, cycles: 3_000, tableEveryMs: 5_000, rollbackSpeed: 40_000 },
 } as const;
 

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, kstDay, kstMidnight, shiftCsv, shiftOntoYesterday } from './shifted-replay.ts';
+import { commonStart, DAY_MS, kstDay, kstMidnight, shiftCsv, shiftOntoYesterday } from './shifted-replay.ts';
 
 describe('shifted replay', () => {
   it.each([
@@ -33,5 +36,17 @@ describe('shifted replay', () => {
     expect(new Date(kstMidnight('2025-07-22')).toISOString()).toBe('2025-07-21T15:00:00.000Z');
     expect(kstDay(Date.parse('2025-07-21T15:00:00Z'))).toBe('2025-07-22');
     expect(kstDay(Date.parse('2025-07-21T14:59:59Z'))).toBe('2025-07-21');
+  });
+
+  it('finds when every CSV of a folder has started', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kt-replay-'));
+    try {
+      writeFileSync(join(dir, 'BTC_USDT-5m.csv'), 'timestamp,open,high,low,close,volume\n3000,1,1,1,1,1\n');
+      writeFileSync(join(dir, 'ETH_USDT-1h.csv'), 'timestamp,open,high,low,close,volume\n2000,1,1,1,1,1\n');
+      writeFileSync(join(dir, 'notes.txt'), '1\n');
+      expect(commonStart(dir)).toBe(3000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

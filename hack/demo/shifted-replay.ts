@@ -3,7 +3,7 @@
 // replay of history (dated 2025) can never trip it. The demo therefore replays the real candles of a
 // real sell-off, shifted by a whole number of days so that its last losing day is yesterday (KST):
 // prices, volumes and time of day are untouched; only the dates move.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DAY_MS = 86_400_000;
@@ -63,4 +63,23 @@ export function writeShiftedReplay(
     rows.set(file, n);
   }
   return rows;
+}
+
+/**
+ * When every CSV file of a folder has started (the latest first candle; reads only each file's
+ * head). The Binance files start months apart (1h in 2024-09, 5m on 2024-12-31): a replay cut from
+ * here has every timeframe from its first candle on.
+ */
+export function commonStart(dir: string): number {
+  let start = Number.NEGATIVE_INFINITY;
+  const head = Buffer.alloc(256);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
+    const fd = openSync(join(dir, file), 'r');
+    const n = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    const row = head.toString('utf8', 0, n).split('\n')[1] ?? '';
+    const t = Number(row.slice(0, row.indexOf(',')));
+    if (Number.isFinite(t) && t > 0) start = Math.max(start, t);
+  }
+  return start;
 }
