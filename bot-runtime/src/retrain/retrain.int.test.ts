@@ -5,9 +5,10 @@
 // rule decides, a deliberately degraded model is kept as a candidate with its reason, and a retrain
 // that cannot run exits non-zero.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { applyDefaults, loadTradingBotYaml } from '@kubetrade/crds';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cluster, installCrd, useNamespace } from '../../../test/cluster.ts';
 import { ReplaySource } from '../market/replay-source.ts';
@@ -158,7 +159,7 @@ describe('kubetrade retrain', () => {
     expect(status2.status.lastRetrain).toMatchObject({ modelVersion: degraded.version, promoted: false });
   });
 
-  it('trains on the candles kubetrade collect stored when no --data is given (the CronJob path)', {
+  it('runs as the CronJob does (--config, no --data): trains on the candles kubetrade collect stored', {
     timeout: 240_000,
   }, async () => {
     await migrate(db);
@@ -174,17 +175,24 @@ describe('kubetrade retrain', () => {
         await store.market.upsertCandles([...candlesOf(series[tf]!)].map((c) => ({ ...c, market: krw })));
       }
     }
+    // The CronJob's own arguments: the RuntimeConfig the operator renders into the bot's ConfigMap.
+    const bot = loadTradingBotYaml(
+      await readFile(resolve(root, 'examples/tradingbot.yaml'), 'utf8'),
+      'tradingbot.yaml',
+    );
+    const config = join(work, 'runtime-config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        apiVersion: 'kubetrade.io/v1alpha1',
+        kind: 'RuntimeConfig',
+        bot: { namespace: 'ns', name: BOT },
+        revision: 'rev-1',
+        spec: applyDefaults(bot.spec),
+      }),
+    );
     const r = await retrainCli(
-      [
-        '-f',
-        resolve(root, 'examples/tradingbot.yaml'),
-        '--models',
-        'lgbm',
-        '--holdout-days',
-        '2',
-        '--out',
-        join(work, 'stored'),
-      ],
+      ['--config', config, '--models', 'lgbm', '--holdout-days', '2', '--out', join(work, 'stored')],
       {},
     );
     expect(r.code, r.err.slice(-3000)).toBe(0);
