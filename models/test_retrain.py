@@ -48,3 +48,19 @@ class LstmSequences(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LstmExport(unittest.TestCase):
+    def test_onnx_graph_gives_the_jax_predictions(self):
+        """The hand-built ONNX LSTM (gate order, time-major transpose, scaling) equals the JAX cell."""
+        import onnxruntime as ort
+
+        rng = np.random.default_rng(3)
+        seqs = rng.normal(size=(600, lstm_model.SEQ_LEN, 16)).astype(np.float32) * 3 + 1
+        y = (seqs[:, -1, 0] > 1).astype(np.int64)
+        params = lstm_model.train(seqs, y, epochs=1)
+        model = lstm_model.to_onnx(params, 16)
+        sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+        onnx_p = sess.run(["probabilities"], {"features": seqs[:64]})[0]
+        np.testing.assert_allclose(onnx_p[:, 1], lstm_model.predict(params, seqs[:64]), atol=1e-5)
+        np.testing.assert_allclose(onnx_p.sum(axis=1), 1.0, atol=1e-6)
