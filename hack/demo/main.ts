@@ -7,12 +7,13 @@
 // KUBETRADE_DEMO_NAMESPACE (default kubetrade-demo), KUBETRADE_DEMO_DATA (default ../shared/data/binance),
 // KUBETRADE_DEMO_KEEP=1 (at the end, wait for Ctrl-C with everything still running, to look around).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rollbackAct } from './act-rollback.ts';
 import { tradeAct } from './act-trade.ts';
 import { Demo, root } from './demo-context.ts';
+import { DemoError } from './errors.ts';
 import { freePort, probeOk } from './local-pod.ts';
 
 /** CI: fast and bounded. Interactive: slow enough to watch the table change for about half a minute. */
@@ -34,6 +35,7 @@ const work = mkdtempSync(join(tmpdir(), 'kubetrade-demo-'));
 const demo = new Demo(namespace, work);
 let operator: ChildProcess | undefined;
 let cleaning: Promise<void> | undefined;
+let namespaceCreated = false;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
@@ -46,8 +48,10 @@ function cleanup(): Promise<void> {
       await Promise.race([gone, new Promise((r) => setTimeout(r, OPERATOR_STOP_MS))]);
       if (operator.exitCode === null && operator.signalCode === null) operator.kill('SIGKILL');
     }
-    await demo.kubectl(['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);
-    console.log(`[demo] cleaned up: runtimes and operator stopped, namespace ${namespace} deleted`);
+    if (namespaceCreated) {
+      await demo.kubectl(['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);
+      console.log(`[demo] cleaned up: runtimes and operator stopped, namespace ${namespace} deleted`);
+    }
     rmSync(work, { recursive: true, force: true });
   })();
   return cleaning;
@@ -76,9 +80,15 @@ async function freshNamespace(): Promise<void> {
     );
   }
   await demo.core.createNamespace({ body: { metadata: { name: namespace } } });
+  namespaceCreated = true;
 }
 
 async function main(): Promise<void> {
+  if (!existsSync(data))
+    throw new DemoError(
+      'NoData',
+      `no candle folder at ${data}: the demo replays real candles from ../shared/data/binance (a sibling of the repo); point KUBETRADE_DEMO_DATA at a folder of ccxt-layout CSVs to use others`,
+    );
   console.log(`  temp files in ${work}`);
   demo.say('2/5 the TradingBot CRD, the operator, and examples/tradingbot.yaml');
   await demo.kubectl(
