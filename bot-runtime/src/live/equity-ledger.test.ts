@@ -4,7 +4,6 @@
 // newest equity, and nothing queued is left.
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaperBroker } from '../execution/paper-broker.ts';
-import { SimulatedClock } from '../loop/clock.ts';
 import { PaperRunner } from '../loop/paper-run.ts';
 import { randomMarketData } from '../loop/random-walk.fixture.ts';
 import { performanceReport } from '../report/performance-report.ts';
@@ -13,6 +12,7 @@ import { StoreError } from '../store/errors.ts';
 import type { PerformanceRepo } from '../store/performance-repo.ts';
 import { openTradeStore, type TradeStore } from '../store/trade-store.ts';
 import { EquityLedger } from './equity-ledger.ts';
+import { FlushPacedClock } from './paced-clock.fixture.ts';
 
 const MARKETS = ['KRW-BTC', 'KRW-ETH'];
 const DATA_START = Date.parse('2026-01-01T00:00:00Z');
@@ -45,19 +45,6 @@ function flakyRepo(repo: PerformanceRepo): {
   wrapped.recordEquity = guard(repo.recordEquity.bind(repo));
   wrapped.recordDailyEquity = guard(repo.recordDailyEquity.bind(repo));
   return { repo: wrapped, down, failures };
-}
-
-/** Simulated time that waits for the flush in flight between cycles, as minutes of wall time would. */
-class FlushPacedClock extends SimulatedClock {
-  readonly #inFlight: () => Promise<unknown> | undefined;
-  constructor(start: number, inFlight: () => Promise<unknown> | undefined) {
-    super(start);
-    this.#inFlight = inFlight;
-  }
-  override async sleepUntil(time: number, signal?: AbortSignal): Promise<boolean> {
-    await this.#inFlight();
-    return super.sleepUntil(time, signal);
-  }
 }
 
 describe('EquityLedger', () => {

@@ -92,6 +92,21 @@ export class EquityLedger {
   }
 
   /**
+   * Continues after the core's arms and recorder were resumed from the store (live/resume.ts): the
+   * recorder's rows so far are the store's own, and KST day `day` started at `dayStart` per arm
+   * (the stored start, not the initial cash), so the next day rows extend the stored ones.
+   */
+  resume(loop: RecordedLoop, day: number, dayStart: readonly number[]): void {
+    const rec = loop.recorder;
+    const n = rec.length;
+    this.#processed = n;
+    this.#day = day;
+    this.#dayStart = [...dayStart];
+    const lastIsToday = n > 0 && kstDay(rec.times()[n - 1]!) === day;
+    this.#dayEnd = loop.arms.map((_, a) => (lastIsToday ? rec.equity(a)[n - 1]! : dayStart[a]!));
+  }
+
+  /**
    * Writes the queue, oldest first; a failure leaves the unwritten rest queued and is thrown (the
    * caller logs it once per outage). Returns the rows written.
    */

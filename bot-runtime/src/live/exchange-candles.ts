@@ -9,7 +9,10 @@
 // store does not cover (the tail since the newest collected candle, and a head before the oldest
 // one if the collection started later), so a restart costs a few requests instead of the whole
 // window's pages at Upbit's 10 requests/s. A store that cannot be read is no reason to stop: the
-// exchange serves the whole window, as without a collection.
+// exchange serves the whole window, as without a collection. Every candle fetched from the exchange
+// (warm-up and each cycle's new ones) is upserted into the store in turn, so the next restart warms
+// up from the store even without a collector, and a restart finds the closes its equity snapshots
+// were marked at (live/resume.ts checks the rebuilt books against them).
 import type { UpbitClient } from '../exchange/upbit/client.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import type { MarketRepo } from '../store/market-repo.ts';
@@ -25,14 +28,18 @@ export interface WarmupSource {
   storeError?: string;
 }
 
+type CandleStore = Pick<MarketRepo, 'candles' | 'upsertCandles'>;
+
 export class ExchangeCandles {
   readonly #client: Pick<UpbitClient, 'candlePages'>;
-  readonly #stored: Pick<MarketRepo, 'candles'> | undefined;
+  readonly #stored: CandleStore | undefined;
   /** Per market: open time of the newest candle handed out. */
   readonly #last = new Map<string, number>();
   #warmup: WarmupSource[] = [];
+  #written = 0;
+  #writeError: string | undefined;
 
-  constructor(client: Pick<UpbitClient, 'candlePages'>, stored?: Pick<MarketRepo, 'candles'>) {
+  constructor(client: Pick<UpbitClient, 'candlePages'>, stored?: CandleStore) {
     this.#client = client;
     this.#stored = stored;
   }
@@ -40,6 +47,11 @@ export class ExchangeCandles {
   /** Per market, how many warm-up candles came from the store and how many from the exchange. */
   get warmup(): readonly WarmupSource[] {
     return this.#warmup;
+  }
+
+  /** Fetched candles written back to the store so far, and the last write's error (undefined once one succeeds). */
+  get writtenBack(): { candles: number; error?: string } {
+    return { candles: this.#written, ...(this.#writeError ? { error: this.#writeError } : {}) };
   }
 
   /**
@@ -52,6 +64,7 @@ export class ExchangeCandles {
     const to = Math.floor(now / STEP_MS) * STEP_MS;
     const out: Candle[][] = [];
     const warmup: WarmupSource[] = [];
+    const fetchedClosed: Candle[] = [];
     for (const market of markets) {
       const last = this.#last.get(market);
       const from = last !== undefined ? last + STEP_MS : Math.floor(since / STEP_MS) * STEP_MS;
@@ -65,6 +78,7 @@ export class ExchangeCandles {
         for await (const page of this.#client.candlePages(market, '5m', { to: b, from: a }))
           fetched.push(...page.filter((c) => c.openTime >= a && c.openTime < b));
       if (last === undefined) warmup.find((w) => w.market === market)!.fetched = fetched.length;
+      for (const c of fetched) if (c.openTime >= from && c.openTime + STEP_MS <= now) fetchedClosed.push(c);
       out.push(
         [...stored, ...fetched]
           .filter((c) => c.openTime >= from && c.openTime + STEP_MS <= now)
@@ -72,11 +86,23 @@ export class ExchangeCandles {
       );
     }
     if (warmup.length > 0) this.#warmup = warmup;
+    await this.#writeBack(fetchedClosed);
     markets.forEach((market, m) => {
       const list = out[m]!;
       if (list.length > 0) this.#last.set(market, list[list.length - 1]!.openTime);
     });
     return out;
+  }
+
+  /** Upserts fetched closed candles; a store that refuses them costs the next warm-up some requests, never a cycle. */
+  async #writeBack(candles: readonly Candle[]): Promise<void> {
+    if (!this.#stored || candles.length === 0) return;
+    try {
+      this.#written += await this.#stored.upsertCandles(candles);
+      this.#writeError = undefined;
+    } catch (e) {
+      this.#writeError = (e as Error).message;
+    }
   }
 
   /** The collected 5m candles of the warm-up window ([] without a store, or when it fails). */

@@ -72,10 +72,8 @@ describe('two live runtimes of one bot', () => {
         30_000,
         'an order by the new holder',
       );
-      // The paused holder's fills are in the store: the new holder booked them into its arms.
-      expect(standby.lines.some((l) => l.msg === 'inherited fills booked' && (l.fills as number) > 0)).toBe(
-        true,
-      );
+      // The paused holder's fills are in the store: the new holder rebuilt its arms from them.
+      expect(standby.lines.some((l) => l.msg === 'arms restored' && (l.fills as number) > 0)).toBe(true);
 
       // 3. Resume the old holder: it must not create a single intent with its old token.
       const resumed = new Date();

@@ -28,8 +28,11 @@ export interface LiveRunOptions {
   bot: string;
   revision: string;
   signal: AbortSignal;
-  /** False: follow the market but send no orders (spec.paused). */
-  trade: () => boolean;
+  /**
+   * Per decision time: false = follow the market but decide nothing (spec.paused, standby, or a
+   * time the store already holds decisions for).
+   */
+  trade: (time: number) => boolean;
   maxCycles?: number;
   /** Before each cycle's decisions: settle fills, reconcile uncertain orders. A throw skips nothing but is logged. */
   beforeCycle?: () => Promise<void>;
@@ -102,7 +105,7 @@ export class LiveRunner {
         // round trips stay inside it, since they are part of acting on the decision.
         started = performance.now();
         // The warm-up history (everything before the first cycle's newest candle) is fed without trading.
-        newCandles = await this.#release(batches, this.#warm && this.#o.trade());
+        newCandles = await this.#release(batches, this.#warm);
         this.#warm = true;
       } catch (e) {
         this.#o.onDataError?.(e as Error);
@@ -116,7 +119,7 @@ export class LiveRunner {
   }
 
   /** Steps through the fetched candles by close time, all markets together. */
-  async #release(batches: readonly Candle[][], trade: boolean): Promise<number> {
+  async #release(batches: readonly Candle[][], warm: boolean): Promise<number> {
     const n = this.#o.markets.length;
     const step = this.#step;
     const cursor = batches.map(() => 0);
@@ -128,7 +131,7 @@ export class LiveRunner {
         if (c && c.openTime < t) t = c.openTime;
       }
       if (t === Number.POSITIVE_INFINITY) return released;
-      step.begin(t + STEP_MS, trade);
+      step.begin(t + STEP_MS, warm && this.#o.trade(t + STEP_MS));
       for (let m = 0; m < n; m++) {
         const c = batches[m]![cursor[m]!];
         if (!c || c.openTime !== t) continue;

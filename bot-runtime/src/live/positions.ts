@@ -4,6 +4,7 @@
 // before a crash) — the same Arm.applyFill the loop uses — so exits of inherited positions still
 // happen and the arms' cash matches what was spent ("a restart resumes from PostgreSQL").
 import type { TradingCore } from '../loop/trading-core.ts';
+import type { LoggedFill } from '../portfolio/restore.ts';
 import type { Db } from '../store/db.ts';
 import { TRADE_LOG_COLUMNS, type TradeLog, toTradeLog } from '../store/order-rows.ts';
 
@@ -18,6 +19,11 @@ export class InheritedFills {
     this.#own = own;
   }
 
+  /** The books were rebuilt from every fill up to trade log `id` (live/resume.ts): continue after it. */
+  rebuiltUpTo(id: number): void {
+    this.#seen = Math.max(this.#seen, id);
+  }
+
   /** Books the trade logs newer than the last call that are not this process's own; returns how many. */
   async catchUp(db: Db, core: TradingCore): Promise<number> {
     const r = await db.query(
@@ -28,6 +34,21 @@ export class InheritedFills {
       this.#seen = Math.max(this.#seen, id);
     });
   }
+}
+
+/** A trade_logs row as the fill its arm booked (portfolio/restore.ts rebuilds arms from these). */
+export function toLoggedFill(t: TradeLog): LoggedFill {
+  return {
+    clientOrderId: t.clientOrderId,
+    arm: t.arm,
+    market: t.market,
+    side: t.side,
+    price: t.price,
+    volume: t.volume,
+    fee: t.fee,
+    time: t.filledAt,
+    confidence: t.confidence,
+  };
 }
 
 /** Pure part: which logs are inherited and into which arm and market they go. */
@@ -45,19 +66,7 @@ export function bookInherited(
     const m = core.marketIndex(t.market);
     // An arm or market the current revision no longer has: its coins are outside this bot's books.
     if (!arm || m === undefined) continue;
-    arm.applyFill(
-      m,
-      {
-        clientOrderId: t.clientOrderId,
-        market: t.market,
-        side: t.side,
-        price: t.price,
-        volume: t.volume,
-        fee: t.fee,
-        time: t.filledAt,
-      },
-      t.confidence,
-    );
+    arm.applyFill(m, toLoggedFill(t), t.confidence);
     booked++;
   }
   return booked;

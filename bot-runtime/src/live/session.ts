@@ -24,6 +24,7 @@ import { GuardedBroker, type Refusal } from './guarded-broker.ts';
 import { startLiveHttp } from './http.ts';
 import { LiveRunner } from './live-runner.ts';
 import { InheritedFills } from './positions.ts';
+import { resumeFromStore } from './resume.ts';
 
 export type Log = (msg: string, fields?: Record<string, unknown>, level?: 'info' | 'warn' | 'error') => void;
 
@@ -181,6 +182,8 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
         ledgerError = e.message;
       },
     );
+  /** Newest decision time the store held at the last rebuild: a restart never decides it again. */
+  let decidedUntil: number | undefined;
   let historyLogged = false;
   let lastDegraded = '';
   // The warm-up reads what `kubetrade collect` stored and fetches only the rest.
@@ -196,7 +199,11 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     revision: o.revision,
     signal: o.signal,
     // Trades only as the lease holder whose token has reconciled the store (start-up, takeover).
-    trade: () => !spec.paused && lease.isHeld() && reconciledToken === safeToken(lease),
+    trade: (time) =>
+      !spec.paused &&
+      lease.isHeld() &&
+      reconciledToken === safeToken(lease) &&
+      (decidedUntil === undefined || time > decidedUntil),
     ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
     beforeCycle: async () => {
       if (!lease.isHeld()) return;
@@ -212,9 +219,24 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
         storeBehind = true;
         throw e;
       }
-      // The previous holder's fills (and this process's from before a crash) into the arms.
-      const booked = await inherited.catchUp(store.db, runner.core);
-      if (booked > 0) log('inherited fills booked', { fills: booked });
+      if (reconciledToken !== token) {
+        // Start-up or takeover: the arms' whole books from the store (the previous holder's fills
+        // and this process's own from before a crash), rebuilt again each cycle until reconciled.
+        decidedUntil = await resumeFromStore({
+          store,
+          bot,
+          spec,
+          core: runner.core,
+          inherited,
+          ledger,
+          time: o.clock.now(),
+          log,
+        });
+      } else {
+        // Holding: fills another writer stored meanwhile (none but reconciliation's, normally).
+        const booked = await inherited.catchUp(store.db, runner.core);
+        if (booked > 0) log('inherited fills booked', { fills: booked });
+      }
       // Trading starts only once the store is reconciled and its positions are in the arms.
       if (complete) reconciledToken = token;
     },

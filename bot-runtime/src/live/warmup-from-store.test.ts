@@ -60,16 +60,26 @@ describe('live warm-up from collected candles', () => {
       expect(w.fetched).toBeGreaterThan(0);
       expect(w.fetched).toBeLessThanOrEqual(TIMEFRAME_MS['1h'] / STEP);
     }
+    // The fetched tail went back into the store: the next restart's warm-up asks the exchange for nothing.
+    expect(fromStore.writtenBack).toEqual({ candles: fromStore.warmup.reduce((n, w) => n + w.fetched, 0) });
+    const before3 = candleRequests();
+    const restarted = new ExchangeCandles(client, store.market);
+    const viaRestart = await restarted.closed(MARKETS, since, now);
+    expect(candleRequests() - before3).toBe(0);
+    expect(restarted.warmup.every((w) => w.fetched === 0)).toBe(true);
+    expect(viaRestart.map((l) => l.map((c) => [c.openTime, c.close]))).toEqual(
+      viaExchange.map((l) => l.map((c) => [c.openTime, c.close])),
+    );
 
     // A store that cannot be read: the exchange serves the whole window, and the feed says why.
-    const broken = new ExchangeCandles(client, {
-      candles: async () => {
-        throw new Error('connection refused');
-      },
-    });
+    const refuse = async (): Promise<never> => {
+      throw new Error('connection refused');
+    };
+    const broken = new ExchangeCandles(client, { candles: refuse, upsertCandles: refuse });
     const fallback = await broken.closed(MARKETS, since, now);
     expect(fallback.map((l) => l.length)).toEqual(viaExchange.map((l) => l.length));
     expect(broken.warmup.every((w) => w.storeError === 'connection refused' && w.stored === 0)).toBe(true);
+    expect(broken.writtenBack).toEqual({ candles: 0, error: 'connection refused' });
   });
 
   it('missingRanges: the head before the oldest and the tail after the newest stored candle', () => {

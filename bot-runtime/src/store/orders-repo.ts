@@ -3,7 +3,7 @@ import type { OrderState } from '../execution/broker.ts';
 import type { OrderIntent } from '../types.ts';
 import type { Db, Queryable } from './db.ts';
 import { StoreError } from './errors.ts';
-import { optionalNumeric, toTimestamp } from './numeric.ts';
+import { fromTimestamp, optionalNumeric, toTimestamp } from './numeric.ts';
 import { ORDER_COLUMNS, type StoredOrder, toStoredOrder } from './order-rows.ts';
 import { canTransition, isFinal, OPEN_STATES, ORDER_STATES, pathTo, predecessors } from './order-states.ts';
 
@@ -100,6 +100,13 @@ export class OrdersRepo {
   async fenceToken(bot: string): Promise<number> {
     const r = await this.db.query<{ token: string }>('SELECT token FROM trader_fences WHERE bot = $1', [bot]);
     return r.rows[0] ? Number(r.rows[0].token) : 0;
+  }
+
+  /** Newest decision time of any order of `bot` (undefined with none): a restart never decides it again. */
+  async latestDecisionTime(bot: string): Promise<number | undefined> {
+    const r = await this.db.query('SELECT max(decision_time) AS t FROM orders WHERE bot = $1', [bot]);
+    const t = r.rows[0]?.t;
+    return t === null || t === undefined ? undefined : fromTimestamp(t);
   }
 
   async order(clientOrderId: string): Promise<StoredOrder | undefined> {

@@ -102,15 +102,31 @@ export class PerformanceRepo {
       [bot, arm],
     );
     const row = r.rows[0];
-    if (!row) return undefined;
-    return {
-      bot: row.bot as string,
-      arm: row.arm as string,
-      time: fromTimestamp(row.taken_at),
-      revision: row.revision as string,
-      equityKRW: fromNumeric(row.equity_krw),
-      cashKRW: fromNumeric(row.cash_krw),
-    };
+    return row ? toSnapshot(row) : undefined;
+  }
+
+  /** Every equity snapshot of `bot`, oldest first (arms of one time together, by name). */
+  async equityHistory(bot: string): Promise<EquitySnapshot[]> {
+    const r = await this.db.query(
+      `SELECT bot, arm, taken_at, revision, equity_krw, cash_krw FROM equity_snapshots
+       WHERE bot = $1 ORDER BY taken_at, arm`,
+      [bot],
+    );
+    return r.rows.map(toSnapshot);
+  }
+
+  /**
+   * Per arm, the start equity of the KST day containing `time` as the ledger keeps it: that day's
+   * row, else the newest earlier day's end (the next day starts where the last one ended). Arms
+   * with no daily row up to that day are absent.
+   */
+  async dayStartEquity(bot: string, time: number): Promise<Map<string, number>> {
+    const r = await this.db.query(
+      `SELECT DISTINCT ON (arm) arm, CASE WHEN day = $2::date THEN start_equity_krw ELSE end_equity_krw END AS start_krw
+       FROM daily_returns WHERE bot = $1 AND day <= $2::date ORDER BY arm, day DESC`,
+      [bot, kstDate(kstDay(time))],
+    );
+    return new Map(r.rows.map((row) => [row.arm as string, fromNumeric(row.start_krw)]));
   }
 
   /**
@@ -156,6 +172,17 @@ export class PerformanceRepo {
     );
     return r.rows.map(toDailyReturn).reverse();
   }
+}
+
+function toSnapshot(row: Record<string, unknown>): EquitySnapshot {
+  return {
+    bot: row.bot as string,
+    arm: row.arm as string,
+    time: fromTimestamp(row.taken_at),
+    revision: row.revision as string,
+    equityKRW: fromNumeric(row.equity_krw),
+    cashKRW: fromNumeric(row.cash_krw),
+  };
 }
 
 function toDailyReturn(row: Record<string, unknown>): DailyReturnRow {
