@@ -106,5 +106,9 @@ describe('README quick start', () => {
     expect(out).toMatch(/deployment\.apps\/krw-majors-runtime/);
     expect(out).toMatch(/configmap\/krw-majors-config/);
     expect(out).toMatch(/cronjob\.batch\/krw-majors-retrain/);
+    // It did so as the chart's ServiceAccount: the chart's RBAC was enough.
+    const operatorLog = readFileSync(join(env.KUBETRADE_OPERATOR_POD_DIR!, 'kubetrade-system.log'), 'utf8');
+    expect(operatorLog).toMatch(/operator started/);
+    expect(operatorLog).not.toMatch(/forbidden/i);
   }, 200_000); // ~75 s here, most of it `npm ci`
 });
