@@ -12,7 +12,7 @@ import { ANNOTATION_REVISION_START } from '../../operator/src/rollback/revisions
 import { type Demo, root } from './demo-context.ts';
 import { DemoError } from './errors.ts';
 import { backdateRevision } from './revision-start.ts';
-import { kstDay, shiftOntoYesterday, writeShiftedReplay } from './shifted-replay.ts';
+import { DAY_MS, kstDay, shiftOntoYesterday, writeShiftedReplay } from './shifted-replay.ts';
 
 interface CrashWindow {
   data: string;
@@ -60,7 +60,7 @@ export async function rollbackAct(demo: Demo, o: RollbackActOptions): Promise<vo
     to: end + HOUR_MS,
     shiftMs,
   });
-  const days = Math.round(shiftMs / 86_400_000);
+  const days = Math.round(shiftMs / DAY_MS);
   console.log(
     `  real candles ${kstDay(first)} .. ${window.lastDay} (KST) of ${[...rows.keys()].length} files, shifted by ${days} days onto ${kstDay(first + shiftMs)} .. ${kstDay(end - 1 + shiftMs)}`,
   );
@@ -122,11 +122,13 @@ export async function rollbackAct(demo: Demo, o: RollbackActOptions): Promise<vo
     `  your spec is untouched: spec.risk.maxPositionPct=${kept.spec.risk.maxPositionPct}, rsi.oversold=${kept.spec.engine.technical.rsi.oversold}`,
   );
 
-  // The operator re-rendered the children from revision 1: its Pod runs the stable config again.
+  // The operator re-rendered the children from revision 1: its Pod runs the stable config again
+  // (here on the same replayed window, only to show it running).
+  console.log(`  revision ${rev1}'s runtime starts again from the re-rendered ConfigMap`);
   const stableRun = await demo.startRuntimeAsPod(name, {
     data,
     speed: o.speed,
-    cycles: cycles,
+    cycles,
     showFills: 0,
     revision: rev1,
   });
