@@ -1,4 +1,4 @@
-// `kubetrade`: run | backtest | collect | export-features | version. The root script `npm run kubetrade --`
+// `kubetrade`: run | backtest | collect | export-features | sweep | retrain | version. The root script `npm run kubetrade --`
 // and bin/kubetrade.js both land here. Errors print one actionable line and set the exit code.
 import { readFileSync } from 'node:fs';
 import { RETRAIN_SUMMARY, retrainCommand } from '../retrain/retrain-command.ts';
