@@ -64,6 +64,9 @@ COPY models/requirements.txt models/requirements.txt
 RUN python3 -m venv .venv && .venv/bin/pip install --no-cache-dir -r models/requirements.txt
 # `kubetrade retrain` runs models/retrain.py (LightGBM + LSTM) with these modules.
 COPY models/retrain.py models/lstm_model.py models/onnx_contract.py models/retrain_card.py models/model_card.py models/train_baseline.py models/
+# `python -m models.rl.train` (the RL policy's trainer, models/rl/README.md): its modules only — no
+# tests, no fixtures and no models/rl/build export (~100 MB), which the trainer rewrites when run.
+COPY models/rl/__init__.py models/rl/card.py models/rl/data.py models/rl/env.py models/rl/evaluate.py models/rl/onnx_export.py models/rl/policy.py models/rl/ppo.py models/rl/rules.py models/rl/train.py models/rl/
 ENV PATH=/app/.venv/bin:$PATH KUBETRADE_PYTHON=/app/.venv/bin/python
 USER 65532:65532
 ENTRYPOINT ["node", "bot-runtime/src/cli/main.ts"]

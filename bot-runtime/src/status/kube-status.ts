@@ -3,7 +3,15 @@
 // owns phase, conditions and revisions; the runtime owns performance; neither can drop the other's
 // fields. Credentials: the pod's ServiceAccount in-cluster, $KUBECONFIG (or ~/.kube/config) outside.
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { API_VERSION, GROUP, KIND, type Performance, PLURAL, VERSION } from '@kubetrade/crds';
+import {
+  API_VERSION,
+  GROUP,
+  KIND,
+  type Performance,
+  PLURAL,
+  type TradingBotStatus,
+  VERSION,
+} from '@kubetrade/crds';
 import type { StatusSink } from './status-reporter.ts';
 
 export const RUNTIME_FIELD_MANAGER = 'kubetrade-runtime';
@@ -41,34 +49,50 @@ export function defaultKubeConfig(): KubeConfig {
   return kc;
 }
 
-/** The apply-patch body: only identity and status.performance, so SSA gives us those fields alone. */
-export function performanceApplyPatch(bot: BotIdentity, performance: Performance) {
+/** The apply-patch body: only identity and the given status fields, so SSA gives the manager those alone. */
+export function statusApplyPatch(bot: BotIdentity, status: Partial<TradingBotStatus>) {
   return {
     apiVersion: API_VERSION,
     kind: KIND,
     metadata: { namespace: bot.namespace, name: bot.name },
-    status: { performance },
+    status,
   };
+}
+
+/** The apply-patch body of the runtime's report: status.performance only. */
+export function performanceApplyPatch(bot: BotIdentity, performance: Performance) {
+  return statusApplyPatch(bot, { performance });
+}
+
+/**
+ * Server-side apply of `status` on the bot's status subresource as `fieldManager`: the one write
+ * path of the runtime (status.performance) and the trainer (status.lastRetrain). Forcing takes the
+ * manager's fields back if anyone else wrote them; it never touches fields the patch leaves out.
+ */
+export async function applyBotStatus(
+  api: CustomObjectsApi,
+  bot: BotIdentity,
+  status: Partial<TradingBotStatus>,
+  fieldManager: string,
+): Promise<void> {
+  await api.patchNamespacedCustomObjectStatus(
+    {
+      group: GROUP,
+      version: VERSION,
+      namespace: bot.namespace,
+      plural: PLURAL,
+      name: bot.name,
+      body: statusApplyPatch(bot, status),
+      fieldManager,
+      force: true,
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+  );
 }
 
 export function kubeStatusSink(bot: BotIdentity, kc: KubeConfig = defaultKubeConfig()): StatusSink {
   const api = kc.makeApiClient(CustomObjectsApi);
   return {
-    writePerformance: async (performance) => {
-      await api.patchNamespacedCustomObjectStatus(
-        {
-          group: GROUP,
-          version: VERSION,
-          namespace: bot.namespace,
-          plural: PLURAL,
-          name: bot.name,
-          body: performanceApplyPatch(bot, performance),
-          fieldManager: RUNTIME_FIELD_MANAGER,
-          // Forcing takes performance back if anyone else wrote it; it never touches other fields.
-          force: true,
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-      );
-    },
+    writePerformance: (performance) => applyBotStatus(api, bot, { performance }, RUNTIME_FIELD_MANAGER),
   };
 }
