@@ -1,8 +1,7 @@
-// Positions survive a restart and a takeover: the exchange holds the coins, the store holds every
-// fill (trade_logs), but a runtime's arms start empty. Before it trades, the lease holder books into
-// its arms every fill of this bot it did not book itself (the previous holder's, or its own from
-// before a crash) — the same Arm.applyFill the loop uses — so exits of inherited positions still
-// happen and the arms' cash matches what was spent ("a restart resumes from PostgreSQL").
+// Fills another writer stored while this process holds the lease (normally only reconciliation's
+// of its own orders; a full rebuild at each new lease token is live/resume.ts): booked into the
+// arms with the same Arm.applyFill the loop uses, skipping the orders this process sent itself
+// (the loop books those). toLoggedFill is the one mapping from a trade_logs row to a booked fill.
 import type { TradingCore } from '../loop/trading-core.ts';
 import type { LoggedFill } from '../portfolio/restore.ts';
 import type { Db } from '../store/db.ts';

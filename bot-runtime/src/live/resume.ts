@@ -1,11 +1,12 @@
 // A restarted runtime (or a standby taking the lease over) resumes its arms' FULL money state from
 // the store before its first decision (issue 6, "a restart resumes from PostgreSQL"): cash,
-// positions, realised P&L and round trips from every stored fill (portfolio/restore.ts, the loop's
-// own Arm.applyFill), today's KST start equity and daily-loss halt from the equity ledger's rows,
-// and the equity curve from the stored snapshots, so status.performance (drawdown, Sharpe, daily
-// returns), /metrics and the next ledger rows continue the figures the store holds instead of
-// starting again from the initial capital. A full rebuild, not an increment: running it again after
-// more fills were stored gives the same books, so every catch-up cycle of a new lease token may run it.
+// positions, realised P&L and round trips from every stored fill, and today's KST start equity,
+// daily-loss halt and past breaches by replaying the stored equity snapshots through the loop's own
+// rule (both in portfolio/restore.ts); the equity curve goes into the core's recorder, so
+// status.performance (drawdown, Sharpe, daily returns), /metrics and the next ledger rows continue
+// the figures the store holds instead of starting again from the initial capital. A full rebuild,
+// not an increment: running it again after more fills were stored gives the same books, so every
+// catch-up cycle of a new lease token may run it.
 import type { ResolvedSpec } from '@kubetrade/crds';
 import type { TradingCore } from '../loop/trading-core.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';

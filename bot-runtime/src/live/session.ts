@@ -184,6 +184,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
     );
   /** Newest decision time the store held at the last rebuild: a restart never decides it again. */
   let decidedUntil: number | undefined;
+  let resumedOnce = false;
   let historyLogged = false;
   let lastDegraded = '';
   // The warm-up reads what `kubetrade collect` stored and fetches only the rest.
@@ -206,7 +207,25 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
       (decidedUntil === undefined || time > decidedUntil),
     ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
     beforeCycle: async () => {
-      if (!lease.isHeld()) return;
+      const resume = async (): Promise<void> => {
+        decidedUntil = await resumeFromStore({
+          store,
+          bot,
+          spec,
+          core: runner.core,
+          inherited,
+          ledger,
+          time: o.clock.now(),
+          log,
+        });
+        resumedOnce = true;
+      };
+      if (!lease.isHeld()) {
+        // A standby reports the store's books too (metrics, status), not the initial capital; it
+        // rebuilds them again when it takes the lease over.
+        if (!resumedOnce) await resume();
+        return;
+      }
       const token = safeToken(lease);
       const catchUp = reconciledToken !== token || broker.uncertain.size > 0 || storeBehind;
       const complete = catchUp ? await reconcile() : true;
@@ -222,16 +241,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
       if (reconciledToken !== token) {
         // Start-up or takeover: the arms' whole books from the store (the previous holder's fills
         // and this process's own from before a crash), rebuilt again each cycle until reconciled.
-        decidedUntil = await resumeFromStore({
-          store,
-          bot,
-          spec,
-          core: runner.core,
-          inherited,
-          ledger,
-          time: o.clock.now(),
-          log,
-        });
+        await resume();
       } else {
         // Holding: fills another writer stored meanwhile (none but reconciliation's, normally).
         const booked = await inherited.catchUp(store.db, runner.core);
