@@ -115,3 +115,26 @@ describe('decide: the ML arm and the RL switch', () => {
     expect(s.confidence).toBeCloseTo(((0.65 + 0.75) / 2) * 1.2, 12);
   });
 });
+
+describe('decide: a sequence model still warming up (no p(up) yet)', () => {
+  const why = 'ML sequence model warming up: 4 of 12 contiguous 5m feature rows';
+
+  it('the ML arm holds and says why', () => {
+    const s = decide(snap(T_BUY3, M_UP_STRONG_BUY), ML_ARM, { config, mlUnavailable: why });
+    expect(s.action).toBe('HOLD');
+    expect(s.reasons).toEqual(['no layer has data yet (ml)', why]);
+    expect(s.layers.ml).toBeUndefined();
+  });
+
+  it('ML validation fails closed and names the warm-up', () => {
+    const s = decide(snap(T_BUY3, M_UP_STRONG_BUY), ENHANCED_ARM, { config, mlUnavailable: why });
+    expect(s.action).toBe('HOLD');
+    expect(s.reasons[0]).toBe(`ML validation has no prediction (${why}): fail closed`);
+  });
+
+  it('an arm without the ml layer or validation ignores it', () => {
+    const s = decide(snap(T_BUY3, M_UP_STRONG_BUY), NO_VALIDATION, { config, mlUnavailable: why });
+    expect(s.action).toBe('BUY');
+    expect(s.reasons.join(' ')).not.toContain('warming up');
+  });
+});

@@ -22,6 +22,8 @@ export interface DecisionContext {
   config: StrategyConfig;
   /** p(up) from the ML model for this market and time; undefined when no model output exists. */
   mlProbability?: number | undefined;
+  /** Why there is no p(up), when the driver knows (a sequence model warming up): added to the HOLD's reasons. */
+  mlUnavailable?: string | undefined;
   /** RL policy output [HOLD, BUY, SELL]; undefined when no policy output exists. */
   rlScores?: ArrayLike<number> | undefined;
   /** This market's memo (./layer-memo.ts): arms deciding the same market and time share layer signals. */
@@ -112,13 +114,19 @@ export function decide(state: MarketSnapshot, arm: ArmConfig, ctx: DecisionConte
   let result: LayerSignal = combined ?? {
     action: 'HOLD',
     confidence: 0,
-    reasons: [`no layer has data yet (${active.join(', ')})`],
+    reasons:
+      ctx.mlUnavailable !== undefined && active.includes('ml')
+        ? [`no layer has data yet (${active.join(', ')})`, ctx.mlUnavailable]
+        : [`no layer has data yet (${active.join(', ')})`],
   };
 
   if (arm.mlValidation) {
     const p = ctx.mlProbability;
     if (p === undefined || Number.isNaN(p)) {
-      const why = 'ML validation has no prediction: fail closed';
+      const why =
+        ctx.mlUnavailable === undefined
+          ? 'ML validation has no prediction: fail closed'
+          : `ML validation has no prediction (${ctx.mlUnavailable}): fail closed`;
       layers.mlValidation = { action: 'HOLD', confidence: 0, reasons: [why] };
       if (result.action !== 'HOLD')
         result = { action: 'HOLD', confidence: 0, reasons: [why, ...result.reasons] };

@@ -35,6 +35,11 @@ export class MlModel {
     return this.#onnx.identity!;
   }
 
+  /** Feature rows per prediction: 1 (LightGBM), or K for a sequence model (the LSTM's last K rows). */
+  get sequenceLength(): number {
+    return this.#onnx.sequenceLength;
+  }
+
   /**
    * Throws ModelError MODEL_MISSING / MODEL_INVALID naming `field` and the file (or, with `bytes`,
    * the registry entry `path` names): wrong input shape, output width or feature list is refused.
@@ -50,18 +55,20 @@ export class MlModel {
       featureCount: FEATURE_NAMES.length,
       outputWidth: 2,
       contract: ML_CONTRACT,
+      // The LSTM (models/lstm_model.py) reads the last K rows of a market: ../loop/model-inputs.ts.
+      sequence: true,
       ...(options.bytes ? { bytes: options.bytes } : {}),
     });
     return new MlModel(onnx);
   }
 
-  /** p(up) for one feature vector. */
+  /** p(up) for one input (one feature vector, or sequenceLength of them oldest first). */
   async predict(features: Float32Array): Promise<number> {
     const out = await this.predictBatch(features);
     return out[0] ?? Number.NaN;
   }
 
-  /** p(up) for each of `rows.length / FEATURE_NAMES.length` row-major feature vectors (backtests batch). */
+  /** p(up) for each input in `rows` (row-major, sequenceLength x FEATURE_NAMES.length values each; backtests batch). */
   async predictBatch(rows: Float32Array): Promise<Float32Array> {
     const probs = await this.#onnx.run(rows);
     const up = new Float32Array(probs.length / 2);
@@ -86,6 +93,11 @@ export function mlSignal(pUp: number, cfg: MlConfig): LayerSignal {
     confidence: 0,
     reasons: [`ML p(up) ${p} between ${cfg.sellBelow} and ${cfg.buyAbove}`],
   };
+}
+
+/** Why a sequence model has no prediction yet: the market has fewer than K contiguous complete rows. */
+export function sequenceWarmingUp(rows: number, sequenceLength: number): string {
+  return `ML sequence model warming up: ${rows} of ${sequenceLength} contiguous 5m feature rows`;
 }
 
 /** Shared (frozen): a HOLD passes validation on ~99 % of a backtest's decisions. */

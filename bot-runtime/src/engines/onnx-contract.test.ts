@@ -77,7 +77,6 @@ describe('the ML loader refuses malformed and mismatched models, naming the mode
   it.each([
     ['wrong-features.onnx', /wrong-features.onnx: feature list differs at position 0: model has "macd_pct"/],
     ['no-contract.onnx', /no-contract.onnx: metadata kubetrade.features, .* missing/],
-    ['lstm-krw.onnx', /lstm-krw.onnx: input shape \[N, 12, 16\] is not \[N, 16\]/],
     ['wrong-width.onnx', /wrong-width.onnx: input has 5 features/],
   ])('%s', async (file, message) => {
     const err = await MlModel.load(`${FIXTURES}${file}`).catch((e: unknown) => e);

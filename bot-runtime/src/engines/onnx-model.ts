@@ -18,6 +18,11 @@ export interface OnnxModelSpec {
   bytes?: Uint8Array;
   /** The metadata contract (models/onnx_contract.py) the model must satisfy; unchecked when absent. */
   contract?: ModelContract;
+  /**
+   * Also accept a sequence input [N, K, featureCount] (the LSTM: the last K feature rows of one
+   * market, oldest first); K is read from the file and must be a fixed number.
+   */
+  sequence?: boolean;
 }
 
 function numericDim(d: number | string | undefined): number | undefined {
@@ -28,6 +33,8 @@ function numericDim(d: number | string | undefined): number | undefined {
 export class OnnxModel {
   readonly path: string;
   readonly featureCount: number;
+  /** Feature rows per input: 1 for an [N, F] model, K for an [N, K, F] sequence model. */
+  readonly sequenceLength: number;
   readonly outputWidth: number;
   /** From the metadata contract when one was checked. */
   readonly identity: ModelIdentity | undefined;
@@ -42,10 +49,12 @@ export class OnnxModel {
     input: string,
     output: string,
     identity: ModelIdentity | undefined,
+    sequenceLength: number,
   ) {
     this.path = path;
     this.identity = identity;
     this.featureCount = spec.featureCount;
+    this.sequenceLength = sequenceLength;
     this.outputWidth = spec.outputWidth;
     this.#session = session;
     this.#input = input;
@@ -83,9 +92,19 @@ export class OnnxModel {
     if (inputs.length !== 1 || input === undefined || !input.isTensor || input.type !== 'float32') {
       return fail('expected exactly one float32 tensor input');
     }
-    if (input.shape.length !== 2) {
+    const rank = input.shape.length;
+    if (rank !== 2 && !(rank === 3 && spec.sequence)) {
       return fail(
-        `input shape [${input.shape.join(', ')}] is not [N, ${spec.featureCount}]: the runtime feeds one feature row per market (a sequence model cannot be served here)`,
+        spec.sequence
+          ? `input shape [${input.shape.join(', ')}] is neither [N, ${spec.featureCount}] (one feature row) nor [N, K, ${spec.featureCount}] (the last K rows)`
+          : `input shape [${input.shape.join(', ')}] is not [N, ${spec.featureCount}]: the runtime feeds one feature row per market (a sequence model cannot be served here)`,
+      );
+    }
+    // The sequence length comes from the file (models/lstm_model.py SEQ_LEN), never from here.
+    const sequenceLength = rank === 3 ? numericDim(input.shape[1]) : 1;
+    if (sequenceLength === undefined) {
+      return fail(
+        `input shape [${input.shape.join(', ')}] has no fixed sequence length K: export it with a numeric K`,
       );
     }
     const width = input.shape.at(-1);
@@ -119,15 +138,20 @@ export class OnnxModel {
       }
       identity = checked.identity;
     }
-    return new OnnxModel(path, spec, session, input.name, output.name, identity);
+    return new OnnxModel(path, spec, session, input.name, output.name, identity, sequenceLength);
   }
 
-  /** Runs `rows` feature rows (row-major, featureCount each); returns rows x outputWidth values. */
+  /**
+   * Runs `rows` inputs (row-major; each is sequenceLength x featureCount values, oldest row first);
+   * returns inputs x outputWidth values.
+   */
   async run(rows: Float32Array): Promise<Float32Array> {
-    const n = rows.length / this.featureCount;
-    if (!Number.isInteger(n))
-      throw new RangeError(`feature rows must be a multiple of ${this.featureCount} values`);
-    const feeds = { [this.#input]: new ort.Tensor('float32', rows, [n, this.featureCount]) };
+    const size = this.sequenceLength * this.featureCount;
+    const n = rows.length / size;
+    if (!Number.isInteger(n)) throw new RangeError(`model inputs must be a multiple of ${size} values`);
+    const dims =
+      this.sequenceLength === 1 ? [n, this.featureCount] : [n, this.sequenceLength, this.featureCount];
+    const feeds = { [this.#input]: new ort.Tensor('float32', rows, dims) };
     const result = await this.#session.run(feeds, [this.#output]);
     const out = result[this.#output];
     if (out === undefined) throw new Error(`${this.path}: output ${this.#output} missing from the run`);

@@ -6,7 +6,6 @@
 // at time t was computed from candles closed at or before t (the no-look-ahead test checks it).
 import type { ResolvedSpec } from '@kubetrade/crds';
 import type { StrategyConfig } from '../engines/config.ts';
-import { FEATURE_NAMES, isComplete } from '../engines/features.ts';
 import type { MarketSnapshot } from '../engines/readings.ts';
 import { PaperBroker } from '../execution/paper-broker.ts';
 import { type CandleSeries, lowerBound } from '../market/series.ts';
@@ -14,7 +13,7 @@ import type { MarketData } from '../market/source.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
 import type { ArmSpec, RoundTrip, TradeMark } from '../portfolio/arm.ts';
 import { type ArmMetrics, armMetrics } from '../portfolio/metrics.ts';
-import { type BatchModels, inferBlock } from './batch-models.ts';
+import { type BatchModels, ModelInputs } from './batch-models.ts';
 import { SimulatedClock } from './clock.ts';
 import { LoopError } from './errors.ts';
 import { MarketFeed } from './market-feed.ts';
@@ -141,7 +140,6 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   });
 
   const n = markets.length;
-  const F = FEATURE_NAMES.length;
   const B = opts.blockSteps ?? 4096;
   // Score only what an arm reads: p(up) for arms with the ml layer or ML validation, RL scores for
   // arms with the rl layer — and only at traded times (warm-up steps decide nothing). ~4 us of CPU
@@ -154,16 +152,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     ...(needMl ? { ml: opts.models!.ml! } : {}),
     ...(needRl ? { rl: opts.models!.rl! } : {}),
   };
+  const inputs = new ModelInputs(n, B * n, models);
   const blockTime = new Float64Array(B);
   const blockFresh = new Uint8Array(B * n);
   const blockIndex = new Int32Array(B * n);
   const blockSnap: MarketSnapshot[] = new Array(B * n);
-  const rows = new Float32Array(needMl || needRl ? B * n * F : 0);
-  const rowOk = new Uint8Array(B * n);
   const blockMl = new Float64Array(B * n);
   const blockRl = new Float32Array(B * n * 3);
   const input = newStepInput(n);
-  const feature = new Float32Array(F);
   let done = 0;
   let candles = 0;
   const timing: BacktestTiming = { marketStateMs: 0, inferenceMs: 0, decisionMs: 0 };
@@ -192,17 +188,12 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
           // Reuses the slot's snapshot from the previous block: phase C of that block is done.
           const prev = blockSnap[slot];
           blockSnap[slot] = prev === undefined ? feeds[m]!.state.snapshot() : feeds[m]!.state.snapshot(prev);
-          rowOk[slot] = 0;
-          if ((needMl || needRl) && t + STEP_MS >= from) {
-            feeds[m]!.state.features(feature);
-            rowOk[slot] = isComplete(feature) ? 1 : 0;
-            rows.set(feature, slot * F);
-          }
+          inputs.capture(slot, m, feeds[m]!.state, t, t + STEP_MS >= from);
           cursor[m] = i + 1;
           candles++;
         } else {
           blockFresh[slot] = 0;
-          rowOk[slot] = 0;
+          inputs.skip(slot);
         }
       }
       k++;
@@ -213,7 +204,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     // Phase B: batched model inference over the complete feature rows of the block.
     blockMl.fill(Number.NaN, 0, k * n);
     blockRl.fill(Number.NaN, 0, k * n * 3);
-    if (needMl || needRl) await inferBlock(models, rows, rowOk, k * n, F, blockMl, blockRl);
+    if (inputs.active) await inputs.infer(models, k * n, blockMl, blockRl);
     const tC = performance.now();
     timing.inferenceMs += tC - tB;
     // Phase C: the shared loop body, step by step in time order.
@@ -234,6 +225,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
           input.close[m] = s.close[i]!;
           input.snapshots[m] = blockSnap[slot]!;
           input.mlProbability[m] = blockMl[slot]!;
+          input.mlUnavailable[m] = inputs.mlUnavailable(slot);
           for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = blockRl[slot * 3 + q]!;
         }
       }

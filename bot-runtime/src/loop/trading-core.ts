@@ -55,6 +55,8 @@ export interface StepInput {
   snapshots: MarketSnapshot[];
   /** Per market: p(up) of the ML model at `time`, NaN when there is none. */
   mlProbability: Float64Array;
+  /** Per market: why there is no p(up) when the reason is worth a HOLD's reasons (a sequence model warming up). */
+  mlUnavailable: (string | undefined)[];
   /** Per market, 3 scores [HOLD, BUY, SELL] of the RL policy at `time`, NaN when there are none. */
   rlScores: Float32Array;
   /** False during the warm-up before the traded range: state advances, nothing is traded or recorded. */
@@ -70,6 +72,7 @@ export function newStepInput(markets: number): StepInput {
     close: new Float64Array(markets),
     snapshots: [],
     mlProbability: new Float64Array(markets).fill(Number.NaN),
+    mlUnavailable: new Array<string | undefined>(markets).fill(undefined),
     rlScores: new Float32Array(markets * 3).fill(Number.NaN),
     trade: true,
   };
@@ -139,7 +142,12 @@ export class TradingCore {
     this.#rl = opts.markets.map(() => new Float32Array(3));
     this.#memos = opts.markets.map(() => new LayerMemo());
     this.#decideFn = opts.decide ?? decide;
-    this.#decisionCtx = { config: opts.strategy, mlProbability: undefined, rlScores: undefined };
+    this.#decisionCtx = {
+      config: opts.strategy,
+      mlProbability: undefined,
+      mlUnavailable: undefined,
+      rlScores: undefined,
+    };
   }
 
   /**
@@ -208,6 +216,7 @@ export class TradingCore {
     // One context object reused for every call: decide() reads it synchronously and keeps nothing.
     const ctx = this.#decisionCtx;
     ctx.mlProbability = Number.isNaN(p) ? undefined : p;
+    ctx.mlUnavailable = s.mlUnavailable[m];
     ctx.rlScores = hasRl ? rl : undefined;
     ctx.memo = this.#memos[m];
     return this.#decideFn(s.snapshots[m]!, arm, ctx);

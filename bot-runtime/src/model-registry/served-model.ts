@@ -55,6 +55,8 @@ export class ServedMlModel {
   #ref: PromotedRef | undefined;
   #refused: PromotedRef | undefined;
   #registryDown = false;
+  /** refresh() ran since the last prediction: the batch was assembled for the model it settled on. */
+  #settled = false;
   readonly #listeners: ((info: ServedModelInfo) => void)[] = [];
   readonly #closers: (() => Promise<void>)[] = [];
 
@@ -89,6 +91,7 @@ export class ServedMlModel {
 
   /** Loads the promoted version if it changed since the last call; keeps the old model on any failure. */
   async refresh(): Promise<void> {
+    this.#settled = true;
     let ref: PromotedRef | undefined;
     try {
       ref = await this.#o.registry.promoted(this.name);
@@ -119,8 +122,15 @@ export class ServedMlModel {
     await old.close();
   }
 
+  /** Feature rows per input of the model serving now (engines/ml.ts). */
+  get sequenceLength(): number {
+    return this.#model.sequenceLength;
+  }
+
+  /** Re-resolves against the registry unless refresh() just did (the loop calls it before assembling). */
   async predictBatch(rows: Float32Array): Promise<Float32Array> {
-    await this.refresh();
+    if (!this.#settled) await this.refresh();
+    this.#settled = false;
     return this.#model.predictBatch(rows);
   }
 
