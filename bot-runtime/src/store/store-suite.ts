@@ -288,5 +288,36 @@ export function describeStore(engine: string, makeDb: () => Promise<StoreFixture
       expect(day.returnPct).toBeCloseTo(-2, 12);
       expect((await store.performance.dailyReturns(bot, 'ml', 3)).map((d) => d.date)).toEqual(['2026-11-20']);
     });
+
+    it("gives a restart the bot's books: equity history, the ledger's day start, the newest decision", async () => {
+      const bot = uniqueName('bot');
+      // 2026-11-20 00:30 KST; the next KST day starts 23.5 h later.
+      const t = Date.UTC(2026, 10, 19, 15, 30);
+      for (const [arm, time, equityKRW] of [
+        ['tech', t + 300_000, 5_100_000],
+        ['ml', t, 5_000_000],
+        ['tech', t, 5_000_000],
+      ] as const)
+        await store.performance.recordEquity({ bot, arm, time, revision: 'r', equityKRW, cashKRW: 1 });
+      expect((await store.performance.equityHistory(bot)).map((s) => [s.time - t, s.arm])).toEqual([
+        [0, 'ml'],
+        [0, 'tech'],
+        [300_000, 'tech'],
+      ]);
+      await store.performance.recordDailyEquity(bot, 'tech', 'r', t, 4_000_000, 5_100_000);
+      // The day itself: its stored start; the next KST day (no row yet): where the last one ended.
+      expect(await store.performance.dayStartEquity(bot, t + 3_600_000)).toEqual(
+        new Map([['tech', 4_000_000]]),
+      );
+      expect(await store.performance.dayStartEquity(bot, t + 86_400_000)).toEqual(
+        new Map([['tech', 5_100_000]]),
+      );
+      expect(await store.performance.dayStartEquity(bot, t - 86_400_000)).toEqual(new Map());
+
+      expect(await store.orders.latestDecisionTime(bot)).toBeUndefined();
+      await store.orders.createIntent(intentFor(bot, uniqueName('o'), { time: t }), 1);
+      await store.orders.createIntent(intentFor(bot, uniqueName('o'), { time: t + 300_000 }), 1);
+      expect(await store.orders.latestDecisionTime(bot)).toBe(t + 300_000);
+    });
   });
 }
