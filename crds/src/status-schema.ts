@@ -93,6 +93,18 @@ const completeness = Type.Object(
   objectOptions('How much of the SPEC history window is collected.'),
 );
 
+const servingModel = Type.Object(
+  {
+    name: Type.String({ description: 'spec.ml.model: the registry name of the ML model.', maxLength: 253 }),
+    version: Type.String({
+      description: "Version served now: the registry's, or the file's kubetrade.model_version.",
+      maxLength: 253,
+    }),
+    trainedAt: time("When it was trained (the file's kubetrade.trained_at)."),
+  },
+  objectOptions('The ML model the runtime serves now (it changes on a hot reload).'),
+);
+
 const performance = Type.Optional(
   Type.Object(
     {
@@ -112,6 +124,7 @@ const performance = Type.Optional(
       ),
       layers: list("Each layer's latest signal per market.", layerSignal, 100),
       dataCompleteness: list('Collected history per timeframe and market.', completeness, 100),
+      model: Type.Optional(servingModel),
     },
     objectOptions('Written by the bot-runtime.'),
   ),

@@ -47,6 +47,15 @@ export interface PerformanceReport {
   dailyReturns: readonly DailyReturn[];
   layers: readonly LayerSignalReport[];
   dataCompleteness: readonly CompletenessReport[];
+  /** The ML model serving now (model-registry/model-metrics.ts), when an arm reads one. */
+  model?: ServingModelReport | undefined;
+}
+
+export interface ServingModelReport {
+  name: string;
+  version: string;
+  /** Epoch ms (the model's kubetrade.trained_at). */
+  trainedAt: number;
 }
 
 const finite = (v: number | undefined): number | undefined =>
@@ -102,5 +111,17 @@ export function toStatusPerformance(report: PerformanceReport): Omit<Performance
       timeframe: c.timeframe,
       pct: clamp(finite(c.pct) ?? 0, 0, 100),
     })),
+    ...(report.model ? { model: statusModel(report.model) } : {}),
+  };
+}
+
+/** CRD maxLength of status.performance.model.name / version (crds/src/status-schema.ts). */
+const MODEL_TEXT_KEPT = 253;
+
+function statusModel(m: ServingModelReport): NonNullable<Performance['model']> {
+  return {
+    name: m.name.slice(0, MODEL_TEXT_KEPT),
+    version: m.version.slice(0, MODEL_TEXT_KEPT),
+    ...(Number.isFinite(m.trainedAt) ? { trainedAt: new Date(m.trainedAt).toISOString() } : {}),
   };
 }

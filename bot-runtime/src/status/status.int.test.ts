@@ -157,10 +157,16 @@ describe('runtime status reporting under the bot Role', () => {
       averageConfidence: 0.72,
       arms: [{ name: 'enhanced', equityKRW: 4_900_000, returnPct: -2, trades: 2, winRate: 0.5, sharpe: 1 }],
       dataCompleteness: [{ market: 'KRW-BTC', timeframe: '1h', pct: 42.5 }],
+      model: {
+        name: 'lgbm-krw',
+        version: 'lgbm-krw-20261125T0300',
+        trainedAt: Date.parse('2026-11-25T03:00:00Z'),
+      },
     };
     await new StatusReporter(kubeStatusSink({ namespace, name: 'typed' }, cluster().kc)).report(full);
     const { updateTime, ...stored } = (await getBot(namespace, 'typed')).status?.performance ?? {};
     expect(stored).toEqual(toStatusPerformance(full));
+    expect(stored.model?.version).toBe('lgbm-krw-20261125T0300');
     expect(updateTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 });

@@ -1,7 +1,7 @@
 import { applyDefaults, DAILY_RETURNS_KEPT, type Performance } from '@kubetrade/crds';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { performanceApplyPatch } from './kube-status.ts';
+import { performanceApplyPatch, statusApplyPatch } from './kube-status.ts';
 import { boundedDailyReturns, type PerformanceReport, toStatusPerformance } from './performance.ts';
 import { StatusMetrics, trailingBadDays } from './status-metrics.ts';
 import { StatusReporter, type StatusSink } from './status-reporter.ts';
@@ -43,6 +43,22 @@ describe('toStatusPerformance', () => {
     expect(kept[0]?.date).toBe('2026-01-06');
     expect(kept[0]?.returnPct).toBe(99);
     expect(kept.at(-1)).toEqual(many.at(-1));
+  });
+  it('names the serving model with an ISO training time, bounded to the CRD maxLength; none without one', () => {
+    expect('model' in toStatusPerformance(report())).toBe(false);
+    const trainedAt = Date.parse('2026-11-25T03:00:00Z');
+    const p = toStatusPerformance(
+      report({ model: { name: 'lgbm-krw', version: 'v'.repeat(300), trainedAt } }),
+    );
+    expect(p.model).toEqual({
+      name: 'lgbm-krw',
+      version: 'v'.repeat(253),
+      trainedAt: '2026-11-25T03:00:00.000Z',
+    });
+    const untimed = toStatusPerformance(
+      report({ model: { name: 'm', version: '1', trainedAt: Number.NaN } }),
+    );
+    expect(untimed.model).toEqual({ name: 'm', version: '1' });
   });
 });
 
@@ -99,6 +115,11 @@ describe('apply patch', () => {
     const body = performanceApplyPatch({ namespace: 'n', name: 'b' }, { trades: 1 });
     expect(Object.keys(body.status)).toEqual(['performance']);
     expect(body).not.toHaveProperty('spec');
+  });
+  it("the trainer's status.lastRetrain goes through the same body, alone", () => {
+    const body = statusApplyPatch({ namespace: 'n', name: 'b' }, { lastRetrain: { modelVersion: 'v9' } });
+    expect(body.status).toEqual({ lastRetrain: { modelVersion: 'v9' } });
+    expect(body.metadata).toEqual({ namespace: 'n', name: 'b' });
   });
 });
 
