@@ -208,6 +208,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     const tC = performance.now();
     timing.inferenceMs += tC - tB;
     // Phase C: the shared loop body, step by step in time order.
+    const sequence = inputs.sequence;
     for (let j = 0; j < k; j++) {
       const time = blockTime[j]!;
       clock.set(time);
@@ -225,7 +226,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
           input.close[m] = s.close[i]!;
           input.snapshots[m] = blockSnap[slot]!;
           input.mlProbability[m] = blockMl[slot]!;
-          input.mlUnavailable[m] = inputs.mlUnavailable(slot);
+          if (sequence) input.mlUnavailable[m] = inputs.mlUnavailable(slot);
           for (let q = 0; q < 3; q++) input.rlScores[m * 3 + q] = blockRl[slot * 3 + q]!;
         }
       }

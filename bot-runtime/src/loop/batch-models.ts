@@ -96,6 +96,11 @@ export class ModelInputs {
     this.#seqRows[slot] = -1;
   }
 
+  /** True while the ML model is a sequence model (its slots can lack a p(up) for a reason). */
+  get sequence(): boolean {
+    return this.#windows !== undefined;
+  }
+
   /** Why a traded slot of a sequence model has no p(up) (undefined when it has one or is a row model). */
   mlUnavailable(slot: number): string | undefined {
     if (this.#windows === undefined || this.#seqOk[slot] === 1 || this.#seqRows[slot]! < 0) return undefined;

@@ -72,7 +72,7 @@ export function newStepInput(markets: number): StepInput {
     close: new Float64Array(markets),
     snapshots: [],
     mlProbability: new Float64Array(markets).fill(Number.NaN),
-    mlUnavailable: new Array<string | undefined>(markets).fill(undefined),
+    mlUnavailable: Array.from({ length: markets }, (): string | undefined => undefined),
     rlScores: new Float32Array(markets * 3).fill(Number.NaN),
     trade: true,
   };
