@@ -14,6 +14,7 @@ export {
 } from './config.ts';
 export { type DecisionContext, decide } from './decide.ts';
 export { ModelError, type ModelErrorCode } from './errors.ts';
+export { FeatureWindow } from './feature-window.ts';
 export {
   FEATURE_NAMES,
   FEATURE_PERIODS,
@@ -23,7 +24,7 @@ export {
   RETURN_HORIZONS,
 } from './features.ts';
 export { MarketState } from './market-state.ts';
-export { ML_MODEL_FIELD, MlModel, mlSignal, mlValidate } from './ml.ts';
+export { ML_MODEL_FIELD, MlModel, mlSignal, mlValidate, sequenceWarmingUp } from './ml.ts';
 export { multiTimeframeSignal, multiTimeframeTable } from './multi-timeframe.ts';
 export type { MarketSnapshot, MultiTimeframeReadings, TechnicalReadings } from './readings.ts';
 export { RL_ACTIONS, RL_POLICY_FIELD, RlPolicy, rlSignal } from './rl.ts';

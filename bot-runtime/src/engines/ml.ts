@@ -1,5 +1,7 @@
 // The ML layer: a binary classifier served as ONNX that gives p(up) — the probability that the label
-// defined in ../cli/export-features.ts (LABEL) is 1 — for one feature vector (./features.ts).
+// defined in ../cli/export-features.ts (LABEL) is 1 — for one feature vector (./features.ts), or,
+// for a sequence model (the LSTM, input [N, K, F]), for the last K feature rows of a market, oldest
+// first (./feature-window.ts keeps them; K is read from the file).
 //
 //   mlSignal (the ML arm alone):  p >= buyAbove -> BUY at confidence p;
 //                                 p <= sellBelow -> SELL at confidence 1 - p;  otherwise HOLD
