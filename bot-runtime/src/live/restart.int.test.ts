@@ -7,7 +7,15 @@
 // already holds decisions for, and trades again once its clock has passed them.
 import { describe, expect, it } from 'vitest';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
-import { type Line, liveEnv, type Runtime, startRuntime, until, useLiveWorld } from './live.fixture.ts';
+import {
+  type Line,
+  liveEnv,
+  type Runtime,
+  SPEED,
+  startRuntime,
+  until,
+  useLiveWorld,
+} from './live.fixture.ts';
 import { swingCandles } from './swing-market.fixture.ts';
 
 const STEP = TIMEFRAME_MS['5m'];
@@ -100,7 +108,9 @@ describe('a live runtime SIGKILLed and started again', () => {
   }, async () => {
     const { file, fake } = world();
     const env = liveEnv(world(), 'kt-restart');
-    const args = ['--lease-seconds', '3'];
+    // Twice the fixture's speed (a 5m candle every 1.25 s): the round trip and the open position
+    // this test waits for take half the wall time.
+    const args = ['--lease-seconds', '3', '--speed', String(2 * SPEED)];
     const first = startRuntime(file, env, args);
     let second: Runtime | undefined;
     try {
@@ -122,7 +132,10 @@ describe('a live runtime SIGKILLed and started again', () => {
       const ordersBefore = fake.book.orders.length;
 
       // 2. The same bot again.
-      second = startRuntime(file, env, args);
+      // Its clock starts at "now", behind the killed one's by the time that one ran x its speed, and
+      // it decides nothing until it has passed the store's decisions: twice the killed one's speed
+      // catches up in half that time (the last --speed wins).
+      second = startRuntime(file, env, [...args, '--speed', String(4 * SPEED)]);
       const restored = (await second.waitFor((l) => l.msg === 'arms restored', 30_000)) as Line & {
         decidedUntil: string;
         arms: {
