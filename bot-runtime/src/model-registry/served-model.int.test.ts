@@ -9,7 +9,7 @@ import { MlModel } from '../engines/ml.ts';
 import { migrate } from '../store/migrate.ts';
 import type { PgDb } from '../store/pg-db.ts';
 import { createTestSchema, type TestSchema } from '../store/test-schema.ts';
-import { exposeModelMetrics } from './model-metrics.ts';
+import { exposeModelMetrics, ModelMetrics } from './model-metrics.ts';
 import { ModelRegistry } from './registry.ts';
 import { ServedMlModel, type ServedModelEvent } from './served-model.ts';
 
@@ -68,6 +68,8 @@ describe('ServedMlModel', () => {
       expect(events).toEqual([{ kind: 'switched', model: 'm-switch', from: 'fixture-linear-1', to: 'v2' }]);
       const text = await metrics.metrics();
       expect(text).toMatch(/kubetrade_model_info\{model="m-switch",version="v2"\} 1/);
+      // What status.performance.model reports from now on (cli/status-reporting.ts reads this board).
+      expect(ModelMetrics.of(metrics).ml).toMatchObject({ name: 'm-switch', version: 'v2' });
       expect(text).not.toMatch(/version="fixture-linear-1"/);
       // The baseline's metadata says it was trained at 2026-11-24T22:54:00Z.
       const trained = Date.parse('2026-11-24T22:54:00Z') / 1000;

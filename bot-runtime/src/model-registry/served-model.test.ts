@@ -60,3 +60,42 @@ it('keeps serving through a registry outage, reporting it and its recovery once 
     await served.close();
   }
 });
+
+it('asks the registry once per step when the loop settles the model first, and switches to an LSTM between steps', async () => {
+  const { state, registry } = standIn();
+  let asked = 0;
+  const counting = {
+    promoted: async (name: string) => {
+      asked++;
+      return registry.promoted(name);
+    },
+    onnx: async (name: string, version: string) =>
+      version === 'lstm-1'
+        ? new Uint8Array(readFileSync(`${MODELS}fixtures/lstm-krw.onnx`))
+        : registry.onnx(name, version),
+  } as unknown as ModelRegistry;
+  const served = await ServedMlModel.open({
+    registry: counting,
+    name: 'm',
+    fallback: () => MlModel.load(`${MODELS}fixtures/classifier-linear.onnx`),
+  });
+  try {
+    asked = 0;
+    await served.refresh();
+    await served.predictBatch(new Float32Array(16));
+    expect(asked).toBe(1); // settled by refresh(): predictBatch does not ask again
+    await served.predictBatch(new Float32Array(16));
+    expect(asked).toBe(2); // called alone, it still follows the registry
+    expect(served.sequenceLength).toBe(1);
+
+    state.ref = { version: 'lstm-1', sha256: 'b'.repeat(64) };
+    await served.refresh();
+    // The loop reads the new length after refresh() and assembles K rows per input for it.
+    const k = served.sequenceLength;
+    expect(k).toBe(12);
+    expect(await served.predictBatch(new Float32Array(k * 16))).toHaveLength(1);
+    expect(served.info.version).toBe('lstm-1');
+  } finally {
+    await served.close();
+  }
+});
