@@ -196,6 +196,11 @@ async function sweepSection() {
     `CPU time 1 worker / ${s.workers} workers (equal = no parallel overhead)`,
     `${fmt(s.oneWorkerCpuMs / 1000, 1)} s / ${fmt(s.allWorkersCpuMs / 1000, 1)} s`,
   );
+  row(
+    'sweep',
+    `the machine's ceiling: arithmetic loop on ${s.workers} threads vs 1; sweep / ceiling`,
+    `${fmt(s.ceilingSpeedup, 2)}x; ${fmt(s.speedup / s.ceilingSpeedup, 2)}`,
+  );
   row('sweep', 'load average (1 min) after the runs; > cores = shared', fmt(s.loadAverage, 1));
 }
 
