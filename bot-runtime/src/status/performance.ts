@@ -69,6 +69,16 @@ function optional<K extends string>(key: K, v: number | undefined): Partial<Reco
   return f === undefined ? {} : ({ [key]: f } as Record<K, number>);
 }
 
+/**
+ * Display percentages (drawdown, an arm's return) to 0.01 %: `kubectl get tradingbots` prints them
+ * as they are, and noise in the 10th digit would make every cycle a status write. Daily returns are
+ * NOT rounded: the drawdown rule compares them with its threshold (-2.0 counts, -1.996 does not).
+ */
+const pct2 = (v: number | undefined): number | undefined => {
+  const f = finite(v);
+  return f === undefined ? undefined : Math.round(f * 100) / 100 + 0;
+};
+
 /** Newest `keep` days, oldest first, one entry per day (the last reported value of a day wins). */
 export function boundedDailyReturns(days: readonly DailyReturn[], keep = DAILY_RETURNS_KEPT): DailyReturn[] {
   const byDay = new Map<string, number>();
@@ -84,7 +94,7 @@ export function toStatusPerformance(report: PerformanceReport): Omit<Performance
   return {
     revision: report.revision,
     equityKRW: won(report.equityKRW),
-    ...optional('maxDrawdownPct', report.maxDrawdownPct),
+    ...optional('maxDrawdownPct', pct2(report.maxDrawdownPct)),
     trades: Math.max(0, Math.trunc(report.trades)),
     ...optional('winRate', report.winRate),
     ...optional('sharpe', report.sharpe),
@@ -92,10 +102,10 @@ export function toStatusPerformance(report: PerformanceReport): Omit<Performance
     arms: report.arms.slice(0, ARMS_KEPT).map((a) => ({
       name: a.name,
       equityKRW: won(a.equityKRW),
-      ...optional('returnPct', a.returnPct),
+      ...optional('returnPct', pct2(a.returnPct)),
       trades: Math.max(0, Math.trunc(a.trades)),
       ...optional('winRate', a.winRate),
-      ...optional('maxDrawdownPct', a.maxDrawdownPct),
+      ...optional('maxDrawdownPct', pct2(a.maxDrawdownPct)),
       ...optional('sharpe', a.sharpe),
       ...optional('averageConfidence', a.averageConfidence),
     })),
