@@ -115,8 +115,7 @@ describe('two live runtimes of one bot', () => {
       for (const row of await storedOrders())
         expect([firstToken, secondToken, thirdToken]).toContain(row.fencing_token);
 
-      holder.child.kill('SIGTERM');
-      expect((await holder.exited).code).toBe(0);
+      expect((await holder.stop()).code).toBe(0);
     } finally {
       for (const rt of [a, b])
         if (rt.child.exitCode === null && rt.child.signalCode === null) rt.child.kill('SIGKILL');

@@ -70,6 +70,8 @@ export interface Runtime {
   output: () => string;
   waitFor: (pred: (l: Line) => boolean, timeoutMs?: number) => Promise<Line>;
   exited: Promise<{ code: number | null; signal: string | null }>;
+  /** SIGTERM, then the exit — bounded, so a shutdown that hangs fails here with the output, not as a test timeout. */
+  stop: (timeoutMs?: number) => Promise<{ code: number | null; signal: string | null }>;
 }
 
 export function startRuntime(file: string, env: Record<string, string>, extra: string[] = []): Runtime {
@@ -124,7 +126,22 @@ export function startRuntime(file: string, env: Record<string, string>, extra: s
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { child, lines, output: () => all, waitFor, exited };
+  const stop = async (timeoutMs = 20_000): Promise<{ code: number | null; signal: string | null }> => {
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no exit within ${timeoutMs} ms of SIGTERM; output:\n${all.slice(-4000)}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { child, lines, output: () => all, waitFor, exited, stop };
 }
 
 export async function until<T>(
@@ -133,9 +150,21 @@ export async function until<T>(
   what: string,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
+  const started = Date.now();
   for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== false) return v;
+    // Each probe is bounded too: a query that hangs fails here, naming what was awaited.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`timed out: ${what} (a probe hung)`)),
+        Math.max(1, end - Date.now()),
+      );
+    });
+    const v = await Promise.race([f(), late]).finally(() => clearTimeout(timer));
+    if (v !== undefined && v !== false) {
+      process.stdout.write(`[live test] ${what}: ${Date.now() - started} ms\n`);
+      return v;
+    }
     if (Date.now() > end) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -200,8 +200,7 @@ describe('a live runtime SIGKILLed and started again', () => {
         `SELECT count(*)::int AS n FROM orders WHERE fencing_token = ${token} AND decision_time <= '${restored.decidedUntil}'`,
       );
       expect(early.rows[0]!.n).toBe(0);
-      second.child.kill('SIGTERM');
-      expect((await second.exited).code).toBe(0);
+      expect((await second.stop()).code).toBe(0);
     } finally {
       for (const rt of [first, second])
         if (rt && rt.child.exitCode === null && rt.child.signalCode === null) rt.child.kill('SIGKILL');

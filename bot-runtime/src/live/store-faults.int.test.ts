@@ -41,7 +41,7 @@ async function leaseHolder(readyz: string): Promise<number> {
 
 describe('a live runtime whose store and lease dependencies go down', () => {
   it('opens no position while Redis or PostgreSQL is down, loses nothing, and resumes by itself', {
-    timeout: 180_000,
+    timeout: 300_000,
   }, async () => {
     const { db, file } = world();
     const env = {
@@ -94,8 +94,7 @@ describe('a live runtime whose store and lease dependencies go down', () => {
 
       for (const dep of ['redis', 'postgres'])
         expect(rt.lines.some((l) => l.msg === 'dependency down' && l.dependency === dep)).toBe(true);
-      rt.child.kill('SIGTERM');
-      expect((await rt.exited).code).toBe(0);
+      expect((await rt.stop()).code).toBe(0);
       expect(rt.output()).not.toContain(TEST_KEYS.secretKey);
       // The PostgreSQL outage refused equity rows (queued, logged once) that were written afterwards.
       expect(rt.lines.some((l) => l.msg === 'equity not written yet')).toBe(true);
