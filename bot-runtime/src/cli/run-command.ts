@@ -134,10 +134,15 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   let lastCycleWall: number | undefined;
   const abort = new AbortController();
   const server = await startMetricsServer({
-    metrics,
+    registry: metrics.registry,
     health: {
       lastCycleWallMs: () => lastCycleWall,
-      ready: () => lastCycleWall !== undefined && !abort.signal.aborted,
+      readiness: () =>
+        abort.signal.aborted
+          ? { ready: false, reasons: ['stopping'] }
+          : lastCycleWall === undefined
+            ? { ready: false, reasons: ['warming up: no cycle completed yet'] }
+            : { ready: true, reasons: [] },
     },
     staleAfterMs: (STALE_CYCLES * spec.cycleSeconds * 1000) / speed + 5_000,
     host,

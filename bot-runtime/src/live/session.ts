@@ -13,7 +13,7 @@ import type { BatchModels } from '../loop/backtest.ts';
 import type { Clock } from '../loop/clock.ts';
 import type { CycleInfo } from '../loop/paper-run.ts';
 import type { LoopEvent, TradingCore } from '../loop/trading-core.ts';
-import type { RuntimeMetrics } from '../report/metrics-server.ts';
+import { type RuntimeMetrics, startMetricsServer } from '../report/metrics-server.ts';
 import { DependencyGate } from '../safety/dependency-gate.ts';
 import { wireDependencies } from '../safety/probes.ts';
 import { reconcileOpenOrders } from '../safety/reconcile.ts';
@@ -21,7 +21,6 @@ import type { TradeStore } from '../store/trade-store.ts';
 import { EquityLedger } from './equity-ledger.ts';
 import { ExchangeCandles } from './exchange-candles.ts';
 import { GuardedBroker, type Refusal } from './guarded-broker.ts';
-import { startLiveHttp } from './http.ts';
 import { LiveRunner } from './live-runner.ts';
 import { InheritedFills } from './positions.ts';
 import { resumeFromStore } from './resume.ts';
@@ -136,7 +135,7 @@ export async function runLiveSession(o: LiveSessionOptions): Promise<{ reason: s
   };
 
   let lastCycleWall: number | undefined;
-  const http = await startLiveHttp({
+  const http = await startMetricsServer({
     registry: o.metrics.registry,
     health: {
       readiness: () => gate.readiness(),

@@ -1,7 +1,7 @@
 // `/metrics` (Prometheus text, prom-client), `/healthz` and `/readyz` for `kubetrade run`. Health means "the
 // loop completed a cycle recently": stale for more than `staleAfterMs` -> 503, so a stuck loop is
 // restarted by the kubelet's liveness probe.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -65,44 +65,46 @@ export class RuntimeMetrics {
 export interface HealthSource {
   /** Wall-clock ms of the last completed cycle, or undefined before the first one. */
   lastCycleWallMs(): number | undefined;
-  /** Ready to trade: warm-up done and not stopping (the readiness probe, /readyz). */
-  ready(): boolean;
+  /**
+   * Ready to trade (the readiness probe, /readyz): paper mode = warm-up done and not stopping; live
+   * mode = the dependency gate, whose reasons name every dependency that is down (issue 6 item 5),
+   * so `kubectl describe pod` shows why the bot is not trading.
+   */
+  readiness(): { ready: boolean; reasons: string[] };
 }
 
+/** `/metrics`, `/healthz` and `/readyz` of a runtime (paper and live mode alike). */
 export async function startMetricsServer(opts: {
-  metrics: RuntimeMetrics;
+  registry: Registry;
   health: HealthSource;
   staleAfterMs: number;
   host: string;
   port: number;
 }): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
-      opts.metrics.registry
+      opts.registry
         .metrics()
         .then((text) => {
-          res.writeHead(200, { 'content-type': opts.metrics.registry.contentType });
+          res.writeHead(200, { 'content-type': opts.registry.contentType });
           res.end(text);
         })
-        .catch((e: Error) => {
-          res.writeHead(500);
-          res.end(e.message);
-        });
+        .catch((e: Error) => json(res, 500, { error: e.message }));
       return;
     }
     if (req.url === '/healthz') {
       const last = opts.health.lastCycleWallMs();
       const age = last === undefined ? undefined : Date.now() - last;
       const ok = age !== undefined && age <= opts.staleAfterMs;
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok, lastCycleAgeMs: age ?? null, staleAfterMs: opts.staleAfterMs }));
-      return;
+      return json(res, ok ? 200 : 503, { ok, lastCycleAgeMs: age ?? null, staleAfterMs: opts.staleAfterMs });
     }
     if (req.url === '/readyz') {
-      const ok = opts.health.ready();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok }));
-      return;
+      const r = opts.health.readiness();
+      return json(res, r.ready ? 200 : 503, { ok: r.ready, reasons: r.reasons });
     }
     res.writeHead(404);
     res.end('not found: try /metrics, /healthz or /readyz\n');
@@ -116,6 +118,10 @@ export async function startMetricsServer(opts: {
   return {
     server,
     url: `http://${host}:${addr.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
