@@ -9,6 +9,7 @@ import { ScaledClock } from '../loop/clock.ts';
 import { LoopError } from '../loop/errors.ts';
 import { PaperRunner } from '../loop/paper-run.ts';
 import type { LoopEvent } from '../loop/trading-core.ts';
+import { armsSummary } from '../loop/wall-clock.ts';
 import { warmupMs } from '../loop/warmup.ts';
 import { MarketDataError } from '../market/data-issue.ts';
 import { TIMEFRAME_MS } from '../market/timeframes.ts';
@@ -235,14 +236,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     await server.close();
     await closeServedModel(models.ml);
   }
-  log('stopped', {
-    reason,
-    arms: runner.core.arms.map((a) => ({
-      arm: a.spec.name,
-      equity: a.equity(runner.core.lastClose),
-      trades: a.roundTrips.length,
-    })),
-  });
+  log('stopped', { reason, arms: armsSummary(runner.core) });
   return 0;
 }
 

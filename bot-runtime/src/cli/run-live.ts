@@ -7,6 +7,7 @@ import { runLiveSession } from '../live/session.ts';
 import type { BatchModels } from '../loop/backtest.ts';
 import { ScaledClock } from '../loop/clock.ts';
 import type { LoopEvent } from '../loop/trading-core.ts';
+import { armsSummary } from '../loop/wall-clock.ts';
 import { exposeModelMetrics } from '../model-registry/model-metrics.ts';
 import { closeServedModel } from '../model-registry/serving.ts';
 import { RuntimeMetrics } from '../report/metrics-server.ts';
@@ -127,14 +128,7 @@ export async function runLiveCommand(o: {
       },
     });
     await reporter.finish(runner.core);
-    log('stopped', {
-      reason,
-      arms: runner.core.arms.map((a) => ({
-        arm: a.spec.name,
-        equity: a.equity(runner.core.lastClose),
-        trades: a.roundTrips.length,
-      })),
-    });
+    log('stopped', { reason, arms: armsSummary(runner.core) });
     return 0;
   } catch (e) {
     if ((e as Error).name === 'ExchangeError' || (e as Error).name === 'StoreError')

@@ -57,3 +57,12 @@ export function cycleInfo(
     computeMs: performance.now() - startedMs,
   };
 }
+
+/** Each arm's equity and round trips: the `stopped` line of `kubetrade run` (paper and live). */
+export function armsSummary(core: TradingCore): { arm: string; equity: number; trades: number }[] {
+  return core.arms.map((a) => ({
+    arm: a.spec.name,
+    equity: a.equity(core.lastClose),
+    trades: a.roundTrips.length,
+  }));
+}
