@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DependencyGate, type GateLogRecord } from './dependency-gate.ts';
 
 function setup() {
@@ -102,5 +102,25 @@ describe('DependencyGate', () => {
     const registry = new Registry();
     new DependencyGate({ registry }).add('postgres', () => undefined, { timeoutMs: 1 });
     expect(() => new DependencyGate({ registry })).not.toThrow();
+  });
+  it('stop() during a probe in flight ends the probe loop (a stopped runtime must be able to exit)', async () => {
+    const gate = new DependencyGate({ log: () => undefined });
+    let probes = 0;
+    let release: () => void = () => undefined;
+    gate.add(
+      'postgres',
+      () => {
+        probes++;
+        // The second probe (the first of the loop) hangs until the test releases it.
+        return probes === 2 ? new Promise<void>((r) => (release = r)) : undefined;
+      },
+      { timeoutMs: 1_000 },
+    );
+    await gate.start(1);
+    await vi.waitFor(() => expect(probes).toBe(2));
+    gate.stop();
+    release();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(probes).toBe(2);
   });
 });

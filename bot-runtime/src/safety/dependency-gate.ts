@@ -49,6 +49,8 @@ export class DependencyGate {
   private readonly log: (record: GateLogRecord) => void;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  /** Bumped by start() and stop(): a probe loop of an earlier run stops re-arming itself. */
+  private runs = 0;
 
   constructor(opts: DependencyGateOptions = {}) {
     this.log = opts.log ?? ((r) => console.log(JSON.stringify({ time: new Date().toISOString(), ...r })));
@@ -107,14 +109,19 @@ export class DependencyGate {
   /** Probes now and then every `intervalMs` until stop(). */
   async start(intervalMs: number): Promise<void> {
     this.stop();
+    const run = ++this.runs;
     await this.probe();
+    // A probe in flight when stop() is called must not arm the next one: that timer would keep a
+    // stopped runtime's process alive (measured: "stopped" logged, no exit within 20 s of SIGTERM).
     const loop = () => {
+      if (run !== this.runs) return;
       this.timer = setTimeout(() => void this.probe().finally(loop), intervalMs);
     };
     loop();
   }
 
   stop(): void {
+    this.runs++;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
